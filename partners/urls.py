@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "partners"
 
-urlpatterns = []
+urlpatterns = [
+    path("partners/", views.PartnerDirectoryView.as_view(), name="directory"),
+]

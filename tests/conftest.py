@@ -4,6 +4,13 @@ from django.test import Client
 from pages.models import Page
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads go to a folder of the test's own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def staff_client(db, django_user_model):
     """A logged-in superuser, separate from the anonymous `client`."""

@@ -1,0 +1,37 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from pages.admin import PublishActionsMixin
+
+from .models import Benefit, Partner
+
+
+@admin.register(Partner)
+class PartnerAdmin(PublishActionsMixin, admin.ModelAdmin):
+    list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
+    list_display_links = ["logo_preview", "name"]
+    list_editable = ["position"]
+    list_filter = ["type", "role", "published"]
+    search_fields = ["name", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "role", "type", "country", "website", "description"]}),
+        (_("Logo"), {"fields": ["logo"]}),
+        (_("Publishing"), {"fields": ["published", "position", "joined"]}),
+        (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
+    ]
+
+    @admin.display(description=_("logo"))
+    def logo_preview(self, obj):
+        if not obj.logo:
+            return "—"
+        return format_html('<img class="logo-preview" src="{}" alt="">', obj.logo.url)
+
+
+@admin.register(Benefit)
+class BenefitAdmin(PublishActionsMixin, admin.ModelAdmin):
+    list_display = ["text", "position", "published"]
+    list_editable = ["position"]
+    list_filter = ["published"]
+    search_fields = ["text"]

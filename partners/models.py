@@ -1,0 +1,152 @@
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pages.models import PublishedQuerySet
+
+from .logos import process_logo, validate_logo
+
+
+class PartnerType(models.TextChoices):
+    RESEARCH = "research", _("Research institution")
+    GOVERNMENT = "government", _("Government")
+    UN = "un", _("United Nations agency")
+    IGO = "igo", _("Other intergovernmental organization")
+    NGO = "ngo", _("Non-governmental organization")
+    PRIVATE = "private", _("Private sector")
+
+
+class Partner(models.Model):
+    class Role(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        SUPPORTER = "supporter", _("Supporter (funds or supports GenMig)")
+
+    name = models.CharField(_("name"), max_length=200, help_text=_("The organization's full name."))
+    slug = models.SlugField(
+        _("short name for addresses"),
+        max_length=80,
+        unique=True,
+        help_text=_("Filled in from the name; used in links. Lower-case letters and hyphens."),
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=Role.choices,
+        default=Role.PARTNER,
+        help_text=_(
+            "Partners are listed in the partner directory; supporters are credited "
+            "separately, under “GenMig is supported by”."
+        ),
+    )
+    type = models.CharField(
+        _("type of organization"),
+        max_length=20,
+        choices=PartnerType.choices,
+        help_text=_("Partners are grouped by this type on the partners page."),
+    )
+    country = models.CharField(
+        _("country or region"),
+        max_length=100,
+        blank=True,
+        help_text=_("Where the organization is based, for example “Kenya” or “Global”."),
+    )
+    website = models.URLField(
+        _("website"), blank=True, help_text=_("The full address, starting with https://.")
+    )
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="partners/logos/",
+        blank=True,
+        width_field="logo_width",
+        height_field="logo_height",
+        validators=[validate_logo],
+        help_text=_(
+            "Optional. A PNG, JPEG or WebP image of at most 2 MB (not SVG). It is scaled "
+            "down automatically; a wide logo on a white or transparent background looks best."
+        ),
+    )
+    logo_width = models.PositiveIntegerField(null=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, editable=False)
+    description = models.CharField(
+        _("short description"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence on who they are or what they bring to GenMig."),
+    )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published partners appear on the site."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=100,
+        help_text=_("Partners with a smaller number come first within their group."),
+    )
+    joined = models.DateField(
+        _("date joined"), default=timezone.localdate, help_text=_("When they joined GenMig.")
+    )
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("partner or supporter")
+        verbose_name_plural = _("partners and supporters")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        previous_logo = (
+            Partner.objects.filter(pk=self.pk).values_list("logo", flat=True).first()
+            if self.pk
+            else None
+        )
+        # A newly uploaded logo is replaced by a small WebP copy before it is stored.
+        if self.logo and not self.logo._committed:
+            self.logo = process_logo(self.logo, self.slug or "logo")
+        super().save(*args, **kwargs)
+        if previous_logo and previous_logo != self.logo.name:
+            delete_file_after_commit(self.logo.storage, previous_logo)
+
+    def get_absolute_url(self):
+        return f"{reverse('partners:directory')}?type={self.type}#{self.slug}"
+
+
+def delete_file_after_commit(storage, name):
+    """Remove a replaced or orphaned upload, once the change that orphaned it is saved."""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@receiver(post_delete, sender=Partner)
+def delete_logo_with_partner(sender, instance, **kwargs):
+    if instance.logo:
+        delete_file_after_commit(instance.logo.storage, instance.logo.name)
+
+
+class Benefit(models.Model):
+    text = models.CharField(
+        _("benefit"),
+        max_length=300,
+        help_text=_("One benefit of partnering with GenMig, as one short sentence."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=100, help_text=_("Benefits with a smaller number come first.")
+    )
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("Only published benefits appear on the site.")
+    )
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("benefit of partnering")
+        verbose_name_plural = _("benefits of partnering")
+
+    def __str__(self):
+        return self.text
