@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pages.admin import PublishActionsMixin
 
+from .logos import FORMAT_MESSAGE
 from .models import Benefit, Partner
 
 
@@ -15,6 +17,11 @@ class PartnerAdmin(PublishActionsMixin, admin.ModelAdmin):
     list_filter = ["type", "role", "published"]
     search_fields = ["name", "country"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # Django's own message for a non-image says nothing about the accepted formats.
+        models.ImageField: {"error_messages": {"invalid_image": FORMAT_MESSAGE}},
+    }
     fieldsets = [
         (None, {"fields": ["name", "role", "type", "country", "website", "description"]}),
         (_("Logo"), {"fields": ["logo"]}),

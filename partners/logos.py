@@ -17,6 +17,12 @@ STORED_BOX = (
 )  # a logo is shown at most 240 x 120 CSS pixels; twice that for sharp screens
 
 
+FORMAT_MESSAGE = _(
+    "Upload the logo as a PNG, JPEG or WebP image. SVG and other formats are not "
+    "accepted; export the logo as PNG first."
+)
+
+
 def validate_logo(file):
     """Refuse anything but a PNG, JPEG or WebP image of at most 2 MB, with a clear message."""
     if file.size > MAX_UPLOAD_BYTES:
@@ -38,13 +44,7 @@ def validate_logo(file):
     finally:
         file.seek(position)
     if image_format not in ACCEPTED_FORMATS:
-        raise ValidationError(
-            _(
-                "Upload the logo as a PNG, JPEG or WebP image. SVG and other formats are "
-                "not accepted; export the logo as PNG first."
-            ),
-            code="invalid_format",
-        )
+        raise ValidationError(FORMAT_MESSAGE, code="invalid_format")
     if width * height > MAX_PIXELS:
         raise ValidationError(
             _("The image is %(width)d × %(height)d pixels, too large to process."),
