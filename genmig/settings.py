@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "pages",
@@ -158,7 +159,20 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="GenMig website <noreply@genmig.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="research@iom.int")
-NEWSLETTER_URL = env("NEWSLETTER_URL", default="")
+
+# Enquiries sent through the contact form (partners app).
+# Accepted enquiries per client address and hour, counted in the cache (Redis when shared).
+ENQUIRY_RATE_LIMIT = env.int("ENQUIRY_RATE_LIMIT", default=5)
+# A form sent back sooner than this after it was shown is taken for a robot's.
+ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)
+# How long enquiries are kept; the privacy notice says so and purge_enquiries deletes older ones.
+ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=730)
+# The client address is REMOTE_ADDR unless the site runs behind this many reverse proxies,
+# each adding the address it saw to X-Forwarded-For. Never set it higher than the real
+# number of proxies: the header would then tell whatever a visitor wants it to.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Largest request body, file uploads excepted; bigger ones are answered with status 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -1,14 +1,20 @@
+import zoneinfo
+
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Page
+from .models import Page, Resource, SiteSettings, Update
 
 
 class PublishActionsMixin:
     """“Publish” and “Unpublish” for several selected items at once."""
 
     actions = ["publish", "unpublish"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _set_published(self, request, queryset, value):
         # save() rather than update(), so that timestamps and signals see the change.
@@ -56,3 +62,80 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
     @admin.display(description=_("address"), ordering="slug")
     def address(self, obj):
         return obj.get_absolute_url()
+
+
+@admin.register(Resource)
+class ResourceAdmin(PublishActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "type", "publisher", "year", "published", "position"]
+    list_editable = ["position"]
+    list_filter = ["type", "published", "year"]
+    search_fields = ["title", "publisher", "summary"]
+    fieldsets = [
+        (None, {"fields": ["title", "type", "publisher", "year", "summary"]}),
+        (
+            _("Where visitors open it"),
+            {
+                "description": _("Give a link, or upload a PDF. An uploaded file is used first."),
+                "fields": ["url", "file"],
+            },
+        ),
+        (_("Publishing"), {"fields": ["published", "position"]}),
+    ]
+
+
+class UpdateForm(forms.ModelForm):
+    time_zone = forms.TypedChoiceField(
+        label=_("time zone"),
+        choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
+        initial="Europe/Zurich",
+        help_text=Update._meta.get_field("time_zone").help_text,
+    )
+
+    class Meta:
+        model = Update
+        fields = ["time_zone"]  # the admin adds the rest from its fieldsets
+
+
+@admin.register(Update)
+class UpdateAdmin(PublishActionsMixin, admin.ModelAdmin):
+    form = UpdateForm
+    list_display = ["title", "kind", "date", "start", "published"]
+    list_filter = ["kind", "published", "date"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "date", "summary", "body", "published"]}),
+        (
+            _("Events and webinars"),
+            {"fields": ["start_time", "time_zone", "registration_url"]},
+        ),
+        (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
+    ]
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def start(self, obj):
+        start = obj.local_start
+        return f"{start:%Y-%m-%d %H:%M} {obj.time_zone}" if start else "—"
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One record: the list goes straight to it, and it can be neither added nor deleted."""
+
+    formfield_overrides = PublishActionsMixin.formfield_overrides
+    fieldsets = [
+        (None, {"fields": ["contact_email", "newsletter_url"]}),
+        (_("Video on the Background page"), {"fields": ["video_url", "video_caption"]}),
+        (_("Social media"), {"fields": ["linkedin_url", "x_url", "youtube_url"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_record, _created = SiteSettings.objects.get_or_create(pk=1)
+        return redirect("admin:pages_sitesettings_change", settings_record.pk)

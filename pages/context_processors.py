@@ -1,14 +1,14 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
-from .models import Page
+from .models import SiteSettings
+from .views import site_pages
 
 
 def site(request):
-    """What every page's header and footer need. The menu query runs only if it is shown."""
+    """What every page's header and footer need; each query runs only if a template uses it."""
     return {
-        "nav_pages": Page.objects.published()
-        .filter(show_in_nav=True)
-        .only("title", "nav_title", "slug"),
+        "nav_pages": SimpleLazyObject(lambda: [p for p in site_pages(request) if p.show_in_nav]),
+        "site_settings": SimpleLazyObject(SiteSettings.load),
         "contact_email": settings.CONTACT_EMAIL,
-        "newsletter_url": settings.NEWSLETTER_URL,
     }

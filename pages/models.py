@@ -1,8 +1,23 @@
+import datetime
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .files import delete_file_after_commit, validate_pdf
 from .markdown import render_markdown
+
+
+def validate_time_zone(name):
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(name)s” is not a time zone name such as “Europe/Zurich”."),
+            params={"name": name},
+        )
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -96,3 +111,259 @@ class Page(models.Model):
     @property
     def body_html(self):
         return render_markdown(self.body)
+
+
+class Resource(models.Model):
+    class Type(models.TextChoices):
+        REPORT = "report", _("Report")
+        POLICY_BRIEF = "policy-brief", _("Policy brief")
+        TOOLKIT = "toolkit", _("Toolkit")
+        VIDEO = "video", _("Video")
+        OTHER = "other", _("Other")
+
+    title = models.CharField(_("title"), max_length=250)
+    publisher = models.CharField(
+        _("publisher"),
+        max_length=150,
+        default="IOM",
+        help_text=_("Who published it, for example “IOM” or “IOM and UN Women”."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("The year of publication."))
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.REPORT)
+    url = models.URLField(
+        _("link"),
+        blank=True,
+        help_text=_("Where to read it, for example its page in the IOM publications platform."),
+    )
+    file = models.FileField(
+        _("PDF file"),
+        upload_to="resources/",
+        blank=True,
+        validators=[validate_pdf],
+        help_text=_("Or upload the document itself: a PDF of at most 20 MB."),
+    )
+    summary = models.TextField(
+        _("summary"), max_length=1000, help_text=_("One paragraph on what the resource offers.")
+    )
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Only published resources appear on the site.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=100,
+        help_text=_("Within one year, resources with a smaller number come first."),
+    )
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = PublishedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "position", "title"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        previous = (
+            Resource.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+            if self.pk
+            else None
+        )
+        super().save(*args, **kwargs)
+        if previous and previous != self.file.name:
+            delete_file_after_commit(self.file.storage, previous)
+
+    def get_absolute_url(self):
+        return f"{reverse('pages:resources')}#resource-{self.pk}"
+
+    def clean(self):
+        if not self.url and not self.file:
+            raise ValidationError(_("Give a link or upload a PDF file, so visitors can open it."))
+
+    @property
+    def link(self):
+        """Where a visitor opens the resource: the uploaded file, or else the link."""
+        return self.file.url if self.file else self.url
+
+
+class UpdateQuerySet(PublishedQuerySet):
+    def upcoming_first(self, now=None):
+        """Upcoming events and webinars, soonest first; then everything else, newest first."""
+        now = now or timezone.now()
+        return self.annotate(
+            upcoming_rank=Case(When(starts_at__gte=now, then=Value(1)), default=Value(0)),
+            upcoming_start=Case(When(starts_at__gte=now, then=F("starts_at"))),
+        ).order_by(
+            "-upcoming_rank", F("upcoming_start").asc(nulls_last=True), "-date", "-starts_at", "-pk"
+        )
+
+
+class Update(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        WEBINAR = "webinar", _("Webinar")
+        EVENT = "event", _("Event")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEWS)
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=80,
+        unique=True,
+        help_text=_("Filled in from the title; the update's address is /updates/<this>/."),
+    )
+    date = models.DateField(
+        _("date"),
+        default=timezone.localdate,
+        help_text=_("For news, the date of publication; for events and webinars, the day."),
+    )
+    start_time = models.TimeField(
+        _("start time"),
+        null=True,
+        blank=True,
+        help_text=_("For events and webinars: when it starts, in the time zone below."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Zurich",
+        validators=[validate_time_zone],
+        help_text=_("The time zone of the start time. Geneva is “Europe/Zurich”."),
+    )
+    starts_at = models.DateTimeField(editable=False, null=True)
+    registration_url = models.URLField(
+        _("registration link"),
+        blank=True,
+        help_text=_("For events and webinars: where visitors sign up."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences, shown in lists, the feed and when shared."),
+    )
+    body = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=Page._meta.get_field("body").help_text,
+    )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published updates appear on the site, in the feed and the sitemap."),
+    )
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = UpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("update (news, webinar, event)")
+        verbose_name_plural = _("updates (news, webinars, events)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="news") | Q(starts_at__isnull=False),
+                name="event_has_start",
+                violation_error_message=_("Events and webinars need a start time."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.starts_at = self.compute_start()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("pages:update", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.starts_at = self.compute_start()  # the constraint checked next looks at it
+        if self.kind != self.Kind.NEWS and self.start_time is None:
+            raise ValidationError({"start_time": _("Events and webinars need a start time.")})
+
+    def compute_start(self):
+        if self.start_time is None or self.date is None:
+            return None
+        local = datetime.datetime.combine(self.date, self.start_time)
+        return local.replace(tzinfo=zoneinfo.ZoneInfo(self.time_zone))
+
+    @property
+    def local_start(self):
+        """The start in the event's own time zone, for display."""
+        return (
+            self.starts_at.astimezone(zoneinfo.ZoneInfo(self.time_zone)) if self.starts_at else None
+        )
+
+    @property
+    def is_upcoming(self):
+        return bool(self.starts_at and self.starts_at >= timezone.now())
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class SiteSettings(models.Model):
+    """The one record of settings that editors may change for the whole site."""
+
+    contact_email = models.EmailField(
+        _("contact address shown on the site"),
+        default="research@iom.int",
+        help_text=_(
+            "Shown in the footer and on the partners page. Enquiry notifications go to the "
+            "address in the server configuration (CONTACT_EMAIL), not this one."
+        ),
+    )
+    newsletter_url = models.URLField(
+        _("newsletter sign-up link"),
+        blank=True,
+        help_text=_("Where visitors subscribe to the newsletter. Empty hides the link."),
+    )
+    video_url = models.URLField(
+        _("video link"),
+        blank=True,
+        help_text=_("A short video shown as a link on the Background page. Empty hides it."),
+    )
+    video_caption = models.CharField(
+        _("video description"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "What the video is about, used as the link text, for example “Why the gender "
+            "gap in migration matters (3 minutes)”."
+        ),
+    )
+    linkedin_url = models.URLField(_("LinkedIn page"), blank=True)
+    x_url = models.URLField(_("X (Twitter) account"), blank=True)
+    youtube_url = models.URLField(_("YouTube channel"), blank=True)
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is only ever one record
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def social_links(self):
+        return [
+            (label, url)
+            for label, url in (
+                ("LinkedIn", self.linkedin_url),
+                ("X", self.x_url),
+                ("YouTube", self.youtube_url),
+            )
+            if url
+        ]

@@ -1,6 +1,19 @@
-from django.views.generic import DetailView
+from django.http import Http404, HttpResponse
+from django.views.generic import DetailView, ListView
 
-from .models import Page
+from .models import Page, Resource, Update
+
+
+def site_pages(request):
+    """Every published page, loaded once a request: the menu and the page shown share it."""
+    if not hasattr(request, "_site_pages"):
+        request._site_pages = list(Page.objects.published())
+    return request._site_pages
+
+
+def published_page(request, slug):
+    """The published page at this address, or None, without a query of its own."""
+    return next((page for page in site_pages(request) if page.slug == slug), None)
 
 
 class PageView(DetailView):
@@ -8,11 +21,77 @@ class PageView(DetailView):
 
     context_object_name = "page"
 
-    def get_queryset(self):
-        if self.request.user.is_staff:
-            return Page.objects.all()
-        return Page.objects.published()
+    def get_object(self, queryset=None):
+        page = published_page(self.request, self.kwargs["slug"])
+        if page is None and self.request.user.is_staff:
+            page = Page.objects.filter(slug=self.kwargs["slug"]).first()
+        if page is None:
+            raise Http404("No published page at this address.")
+        return page
 
     def get_template_names(self):
         # A page may have a template of its own (pages/background.html adds the chart).
         return [f"pages/{self.object.slug}.html", "pages/page.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.slug == Page.HOME_SLUG:
+            context["highlight"] = Update.objects.published().upcoming_first().first()
+        elif self.object.slug == "background":
+            context["latest_resources"] = list(Resource.objects.published()[:3])
+        return context
+
+
+class TypeFilterMixin:
+    """A filter by type given as ?type=...; an unknown type shows everything."""
+
+    type_choices = ()
+
+    def selected_type(self):
+        value = self.request.GET.get("type")
+        return value if value in dict(self.type_choices) else None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            type_choices=self.type_choices, selected_type=self.selected_type(), **kwargs
+        )
+
+
+class ResourceListView(TypeFilterMixin, ListView):
+    template_name = "pages/resources.html"
+    context_object_name = "resources"
+    type_choices = Resource.Type.choices
+
+    def get_queryset(self):
+        resources = Resource.objects.published()
+        if selected := self.selected_type():
+            resources = resources.filter(type=selected)
+        return resources
+
+
+class UpdateListView(ListView):
+    template_name = "pages/updates.html"
+    context_object_name = "updates"
+    paginate_by = 10
+
+    def get_queryset(self):
+        return Update.objects.published().upcoming_first()
+
+
+class UpdateView(DetailView):
+    template_name = "pages/update.html"
+    context_object_name = "update"
+
+    def get_queryset(self):
+        if self.request.user.is_staff:
+            return Update.objects.all()
+        return Update.objects.published()
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

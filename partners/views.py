@@ -1,6 +1,6 @@
 from django.views.generic import TemplateView
 
-from pages.models import Page
+from pages.views import published_page
 
 from .models import Benefit, Partner, PartnerType
 
@@ -8,8 +8,8 @@ from .models import Benefit, Partner, PartnerType
 class PartnerDirectoryView(TemplateView):
     """The partners page: introduction, benefits, then the partners grouped by type.
 
-    Four queries whatever the number of partners: the menu, the introduction, the
-    benefits and one for all partners and supporters.
+    Four queries whatever the number of partners: the published pages (the menu and the
+    introduction), the site settings, the benefits, and all partners and supporters.
     """
 
     template_name = "partners/directory.html"
@@ -29,7 +29,7 @@ class PartnerDirectoryView(TemplateView):
             if value in present_types and selected in (None, value)
         ]
         context.update(
-            page=Page.objects.published().filter(slug=self.INTRO_SLUG).first(),
+            page=published_page(self.request, self.INTRO_SLUG),
             benefits=list(Benefit.objects.published()),
             groups=groups,
             partner_count=len(partners),
@@ -40,3 +40,82 @@ class PartnerDirectoryView(TemplateView):
             supporters=[p for p in everyone if p.role == Partner.Role.SUPPORTER],
         )
         return context
+
+
+logger = logging.getLogger("genmig.enquiries")
+
+
+def retention_period():
+    """The retention period, in the words of the privacy notice."""
+    days = settings.ENQUIRY_RETENTION_DAYS
+    if days >= 60:
+        months = round(days / 30.4375)
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
+@method_decorator(never_cache, name="dispatch")  # the form carries the visitor's CSRF token
+class ContactView(FormView):
+    """The enquiry form. A valid enquiry is stored first; the email to staff comes after."""
+
+    template_name = "partners/contact.html"
+    limited_template_name = "partners/contact_limited.html"
+    form_class = EnquiryForm
+    success_url = reverse_lazy("partners:contact_thanks")
+
+    def get_initial(self):
+        initial = super().get_initial()
+        topic = self.request.GET.get("topic")
+        if topic in Enquiry.Topic.values:
+            initial["topic"] = topic
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retention_period"] = retention_period()
+        return context
+
+    def form_invalid(self, form):
+        # Which fields, never what was typed: the log is no place for personal data.
+        logger.info(
+            "Enquiry form returned for correction (%s) from %s",
+            ", ".join(
+                f"{field}:{error.code}"
+                for field, errors in form.errors.as_data().items()
+                for error in errors
+            ),
+            client_address(self.request),
+        )
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        address = client_address(self.request)
+        if over_limit(address):
+            logger.warning(
+                "Enquiry refused: more than %s enquiries this hour from %s",
+                settings.ENQUIRY_RATE_LIMIT,
+                address,
+            )
+            response = render(
+                self.request,
+                self.limited_template_name,
+                {"form": form, "limit": settings.ENQUIRY_RATE_LIMIT},
+                status=429,
+            )
+            response["Retry-After"] = str(WINDOW_SECONDS)
+            return response
+        if form.caught_by_honeypot:
+            # A robot: it is shown the thank-you page, and nothing is stored or sent.
+            logger.warning("Enquiry discarded: the hidden field was filled in, from %s", address)
+            return redirect(self.get_success_url())
+        enquiry = form.save(commit=False)
+        notifications.start_delivery(enquiry)
+        enquiry.save()
+        logger.info("Enquiry %s stored (%s)", enquiry.pk, enquiry.topic)
+        # Only once the enquiry is committed is its email attempted.
+        transaction.on_commit(partial(notifications.send_new, enquiry.pk), robust=True)
+        return redirect(self.get_success_url())
+
+
+class ContactThanksView(TemplateView):
+    template_name = "partners/contact_thanks.html"

@@ -139,12 +139,3 @@ def test_page_markdown_is_rendered_sanitised(client, make_page):
     make_page(slug="x", body="Hello <script>alert(1)</script> [link](javascript:alert(2))")
     html = client.get("/x/").content.decode()
     assert "<script>alert" not in html and "javascript:" not in html
-
-
-@pytest.mark.django_db
-def test_newsletter_link_is_shown_only_when_set(client, settings):
-    settings.NEWSLETTER_URL = ""
-    assert "Subscribe to the newsletter" not in client.get("/").content.decode()
-    settings.NEWSLETTER_URL = "https://example.org/subscribe"
-    html = client.get("/").content.decode()
-    assert 'href="https://example.org/subscribe"' in html
