@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -150,3 +151,100 @@ class Benefit(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Enquiries whose notification email has not gone out and may be tried now."""
+        return self.filter(
+            delivery_status=Enquiry.Delivery.PENDING,
+            next_delivery_at__lte=now or timezone.now(),
+        )
+
+
+class Enquiry(models.Model):
+    """A message sent through the contact form. Stored before any email is attempted."""
+
+    class Topic(models.TextChoices):
+        PARTNERSHIP = "partnership", _("Partnership")
+        RESEARCH = "research", _("Research collaboration")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Something else")
+
+    # The partner types, so that enquiries and partners can be compared, and two more.
+    INDIVIDUAL = "individual"
+    ORGANISATION_TYPES = [
+        *PartnerType.choices,
+        (INDIVIDUAL, _("Individual (not writing for an organization)")),
+        ("other", _("Other")),
+    ]
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        HANDLED = "handled", _("Handled")
+        SPAM = "spam", _("Spam")
+
+    class Delivery(models.TextChoices):
+        PENDING = "pending", _("Not sent yet")
+        SENT = "sent", _("Sent")
+
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email address"), max_length=254)
+    organisation_type = models.CharField(
+        _("type of organization"), max_length=20, choices=ORGANISATION_TYPES
+    )
+    organisation = models.CharField(_("organization"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    message = models.TextField(_("message"), max_length=5000)
+    submitted_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NEW,
+        help_text=_("Mark an enquiry handled once it has been answered."),
+    )
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    delivery_status = models.CharField(
+        _("notification email"),
+        max_length=20,
+        choices=Delivery.choices,
+        default=Delivery.PENDING,
+    )
+    delivery_attempts = models.PositiveIntegerField(_("sending attempts"), default=0)
+    next_delivery_at = models.DateTimeField(
+        _("next attempt"), default=timezone.now, null=True, blank=True
+    )
+    last_delivery_error = models.TextField(_("last sending error"), blank=True)
+    delivered_at = models.DateTimeField(_("email sent"), null=True, blank=True)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("enquiry")
+        verbose_name_plural = _("enquiries")
+        indexes = [
+            models.Index(
+                fields=["delivery_status", "next_delivery_at"], name="enquiry_delivery_due"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_topic_display()}: {self.sender}"
+
+    @property
+    def sender(self):
+        """Who the enquiry is from: the organization, or the person writing as themselves."""
+        return self.organisation or self.name

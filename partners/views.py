@@ -1,8 +1,21 @@
-from django.views.generic import TemplateView
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
 
 from pages.views import published_page
 
-from .models import Benefit, Partner, PartnerType
+from . import notifications
+from .forms import EnquiryForm
+from .models import Benefit, Enquiry, Partner, PartnerType
+from .ratelimit import WINDOW_SECONDS, client_address, over_limit
 
 
 class PartnerDirectoryView(TemplateView):

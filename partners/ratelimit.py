@@ -1,0 +1,60 @@
+"""How many enquiries one client address has sent in the last hour.
+
+The count lives in Django's cache, so that every instance of the site sees the same count
+when the cache is shared (Redis, set by REDIS_URL). With the default local-memory cache each
+process counts on its own, which is good enough for one machine.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+WINDOW_SECONDS = 60 * 60
+
+
+def client_address(request):
+    """The visitor's address.
+
+    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies stand in front of the site: each
+    appends the address it saw to X-Forwarded-For, so the client is that many entries from
+    the right. Entries further left were written by the client and prove nothing.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if len(forwarded) < proxies:
+        return remote
+    return forwarded[-proxies]
+
+
+def _key(address):
+    digest = hashlib.sha256(address.encode("utf-8", "replace")).hexdigest()[:32]
+    return f"enquiry-rate:{digest}"
+
+
+def count_submission(address):
+    """Count one more submission from this address; return how many it has sent this hour.
+
+    `cache.add` starts the hour's count and `cache.incr` is atomic in Redis, so instances
+    counting at the same moment do not lose each other's submissions.
+    """
+    key = _key(address)
+    if cache.add(key, 1, timeout=WINDOW_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # the hour ran out between add and incr
+        cache.add(key, 1, timeout=WINDOW_SECONDS)
+        return 1
+
+
+def over_limit(address):
+    """Count a submission and say whether it goes past ENQUIRY_RATE_LIMIT for the hour."""
+    limit = settings.ENQUIRY_RATE_LIMIT
+    if limit <= 0:
+        return False
+    return count_submission(address) > limit
