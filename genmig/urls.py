@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from genmig.views import media
+from genmig.views import healthz, media
 from pages.sitemaps import sitemaps
 from pages.views import robots_txt
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
     *([] if settings.MEDIA_BUCKET else [re_path(r"^media/(?P<path>.+)$", media, name="media")]),
     path("", include("partners.urls")),
     # Pages last: its /<slug>/ pattern catches every other single-segment path.

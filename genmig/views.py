@@ -1,13 +1,48 @@
+import logging
+import sys
+
 from django.conf import settings
-from django.http import HttpResponseServerError
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.static import serve
+
+logger = logging.getLogger(__name__)
+
+# How long to tell clients to wait when the database does not answer.
+RETRY_AFTER_SECONDS = 60
 
 
 def server_error(request):
-    """The 500 page, rendered without context processors so that it needs no database."""
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"contact_email": settings.CONTACT_EMAIL}))
+    """The 500 page, rendered without context processors so that it needs no database.
+
+    When the error is that the database does not answer, visitors get the 503 page instead:
+    the site is down for a while, not broken.
+    """
+    context = {"contact_email": settings.CONTACT_EMAIL}
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(context), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+@never_cache
+def healthz(request):
+    """200 when the database and the cache answer, 503 otherwise; details go to the log only."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        cache.set("healthz", "ok", timeout=10)
+        healthy = cache.get("healthz") == "ok"
+    except Exception:
+        logger.exception("Health check failed")
+        healthy = False
+    if healthy:
+        return HttpResponse("ok\n", content_type="text/plain")
+    return HttpResponse("unavailable\n", content_type="text/plain", status=503)
 
 
 def media(request, path):

@@ -1,7 +1,25 @@
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, override_settings
 
 from pages.models import Page
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http():
+    """The test client and the live server speak plain HTTP: no redirect to HTTPS.
+
+    Production redirects to HTTPS (DJANGO_SECURE_SSL_REDIRECT defaults to on without DEBUG);
+    tests of that run the production stack itself (test_production.py).
+    """
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, so no page cached by an earlier test is served."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

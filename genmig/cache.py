@@ -1,0 +1,177 @@
+"""The page cache: public pages for anonymous visitors, kept in Django's cache.
+
+Every cached page is stored with the cache "generation" current when it was rendered. Saving
+or deleting anything of an app whose content pages show (settings.PAGE_CACHE_APPS) sets a new
+generation, so every page rendered before is stale at once. The generation lives in the same
+cache as the pages (Redis when REDIS_URL is set), so an edit made through one instance is seen
+through every other at once.
+
+A visitor with a session (staff signed in to the admin) or with a message waiting is never
+served from the cache, and only responses that are the same for every anonymous visitor are
+stored: a 200 to a GET that sets no cookie (a page with a form sets the CSRF cookie, so it is
+never stored) and does not forbid caching itself (the admin, /healthz).
+
+Browsers get an ETag and a Last-Modified with `Cache-Control: max-age=0, must-revalidate`:
+they keep the page but ask each time whether it changed, which costs a 304 with no body.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+BROWSER_CACHE_CONTROL = "max-age=0, must-revalidate"
+# Browsers must not keep pages that depend on who asks (staff, a form with its CSRF token).
+PRIVATE_CACHE_CONTROL = "private, no-cache"
+# Responses that say any of these about themselves are not stored.
+UNCACHEABLE_DIRECTIVES = ("private", "no-cache", "no-store")
+# Set on a response by per-view decorators and read by the header middleware outside this
+# one; a copy rebuilt from the cache would lose them.
+RESPONSE_ATTRIBUTES_NOT_KEPT = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_exempt",
+    "xframe_options_exempt",
+)
+
+
+def shown_on_pages(model):
+    """Whether saving `model` may change what a public page shows."""
+    meta = model._meta
+    return (
+        meta.app_label in settings.PAGE_CACHE_APPS
+        and meta.label not in settings.PAGE_CACHE_IGNORED_MODELS
+    )
+
+
+def new_generation():
+    """Make every page cached so far stale, on every instance that shares the cache."""
+    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def content_changed(sender, **kwargs):
+    """post_save, post_delete and m2m_changed receiver for every model."""
+    if not shown_on_pages(sender):
+        return
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed sends pre_add and post_add: the change is there only after
+    # Once now, for this process and for tests that never commit; and once more after the
+    # commit, since a page rendered between the two may have read the data before it.
+    new_generation()
+    transaction.on_commit(new_generation, robust=True)
+
+
+def _current_generation(found):
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        # The cache was emptied or the key evicted: start a generation no stored page has.
+        generation = secrets.token_hex(8)
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+class PageCacheMiddleware:
+    """Serve and store public pages; placed before sessions, CSRF and the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.seconds = settings.PAGE_CACHE_SECONDS
+
+    def __call__(self, request):
+        if not self.may_serve_from_cache(request):
+            return self.not_cached(request, self.get_response(request))
+        key = self.page_key(request)
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = _current_generation(found)
+        except Exception:
+            # A cache that does not answer costs speed, not the page (/healthz reports it).
+            logger.warning("Page cache unavailable", exc_info=True)
+            return self.get_response(request)
+        entry = found.get(key)
+        if entry and entry[0] == generation:
+            return self.from_entry(request, entry)
+        response = self.get_response(request)
+        if not self.may_store(request, response):
+            return self.not_cached(request, response)
+        entry = self.store(key, generation, response)
+        return self.from_entry(request, entry)
+
+    def may_serve_from_cache(self, request):
+        return (
+            self.seconds > 0
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and CookieStorage.cookie_name not in request.COOKIES
+        )
+
+    @staticmethod
+    def page_key(request):
+        address = request.build_absolute_uri().encode()
+        return f"pagecache:page:{hashlib.sha256(address).hexdigest()}"
+
+    @staticmethod
+    def may_store(request, response):
+        # Django renders the whole body for HEAD too (the server drops it), so either will do.
+        if response.status_code != 200 or response.streaming:
+            return False
+        if response.cookies or any(hasattr(response, a) for a in RESPONSE_ATTRIBUTES_NOT_KEPT):
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(directive in cache_control for directive in UNCACHEABLE_DIRECTIVES):
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    def store(self, key, generation, response):
+        content = response.content
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in ("cache-control", "etag", "last-modified", "vary")
+        ]
+        etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+        entry = (generation, headers, content, etag, int(time.time()))
+        try:
+            cache.set(key, entry, self.seconds)
+        except Exception:
+            logger.warning("Page cache unavailable", exc_info=True)
+        return entry
+
+    @staticmethod
+    def from_entry(request, entry):
+        _generation, headers, content, etag, stored_at = entry
+        response = HttpResponse(content if request.method == "GET" else b"")
+        for name, value in headers:
+            response[name] = value
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(stored_at)
+        response["Cache-Control"] = BROWSER_CACHE_CONTROL
+        # What is served depends on the session and message cookies (see may_serve_from_cache).
+        patch_vary_headers(response, ["Cookie"])
+        return get_conditional_response(
+            request, etag=etag, last_modified=stored_at, response=response
+        )
+
+    @staticmethod
+    def not_cached(request, response):
+        if (
+            request.method in ("GET", "HEAD")
+            and "Cache-Control" not in response
+            and (response.cookies or settings.SESSION_COOKIE_NAME in request.COOKIES)
+        ):
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response

@@ -1,0 +1,168 @@
+"""The page cache (genmig/cache.py): what is cached, for whom, and when it is made fresh."""
+
+import pytest
+from django.apps import apps
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import NoReverseMatch, reverse
+
+from genmig.cache import GENERATION_KEY, new_generation, shown_on_pages
+from pages.models import Page
+from partners.models import Benefit, Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_public_page_is_served_from_the_cache_on_the_second_visit(
+    client, django_assert_num_queries
+):
+    first = client.get("/background/")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get("/background/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Cache-Control"] == "max-age=0, must-revalidate"
+    assert second["Last-Modified"]
+    assert "Cookie" in second["Vary"]
+
+
+def test_a_revisit_with_the_etag_or_date_gets_304(client):
+    first = client.get("/")
+    again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == first["ETag"]
+    since = client.get("/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert since.status_code == 304
+    changed = client.get("/", HTTP_IF_NONE_MATCH='"something-else"')
+    assert changed.status_code == 200
+
+
+def test_head_is_answered_from_the_cache_without_a_body(client):
+    get = client.get("/background/")
+    head = client.head("/background/")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == get["ETag"]
+
+
+def test_editing_a_page_shows_at_once(client):
+    assert "The gender gap" in client.get("/background/").content.decode()
+    page = Page.objects.get(slug="background")
+    page.title = "A new title for the background page"
+    page.save()
+    assert "A new title for the background page" in client.get("/background/").content.decode()
+
+
+def test_unpublishing_a_page_takes_it_off_at_once(client):
+    assert client.get("/background/").status_code == 200
+    Page.objects.filter(slug="background").get().delete()
+    assert client.get("/background/").status_code == 404
+
+
+def test_partners_and_benefits_show_at_once(client):
+    client.get("/partners/")
+    Partner.objects.create(
+        name="Institute of Cached Things", slug="cached", type="research", published=True
+    )
+    assert "Institute of Cached Things" in client.get("/partners/").content.decode()
+    Benefit.objects.create(text="A benefit added after caching", published=True)
+    html = client.get("/partners/").content.decode()
+    assert "A benefit added after caching" in html
+    Benefit.objects.filter(text="A benefit added after caching").delete()
+    assert "A benefit added after caching" not in client.get("/partners/").content.decode()
+
+
+def test_the_generation_changes_again_after_the_commit(django_capture_on_commit_callbacks):
+    # A page rendered between the save and the commit may have read the old rows.
+    with django_capture_on_commit_callbacks() as callbacks:
+        Benefit.objects.create(text="Once more after the commit")
+    assert new_generation in callbacks
+
+
+def test_every_model_of_pages_and_partners_refreshes_pages_but_enquiries_do_not():
+    for label in ("pages", "partners"):
+        for model in apps.get_app_config(label).get_models():
+            expected = model._meta.label != "partners.Enquiry"
+            assert shown_on_pages(model) is expected, model
+    for label in ("auth", "sessions", "axes", "admin"):
+        for model in apps.get_app_config(label).get_models():
+            assert not shown_on_pages(model), model
+
+
+def test_saving_something_no_page_shows_keeps_the_cache(django_user_model):
+    cache.set(GENERATION_KEY, "before")
+    django_user_model.objects.create_user(username="someone", password="x" * 20)
+    assert cache.get(GENERATION_KEY) == "before"
+    Benefit.objects.create(text="Shown on /partners/")
+    assert cache.get(GENERATION_KEY) != "before"
+
+
+def test_staff_are_never_served_or_stored(client, staff_client, make_page):
+    make_page(slug="draft", title="A draft page", published=False)
+    anonymous = client.get("/background/")
+    staff = staff_client.get("/background/")
+    assert staff.status_code == 200
+    assert "ETag" not in staff
+    assert staff["Cache-Control"] == "private, no-cache"
+    # A draft seen by staff is not then shown to visitors.
+    assert staff_client.get("/draft/").status_code == 200
+    assert client.get("/draft/").status_code == 404
+    assert client.get("/background/")["ETag"] == anonymous["ETag"]
+
+
+def test_a_page_with_a_form_keeps_a_valid_csrf_token(client):
+    try:
+        path = reverse("partners:contact")
+    except NoReverseMatch:
+        pytest.skip("no contact form yet")
+    first = client.get(path)
+    second = client.get(path)
+    for response in (first, second):
+        assert response.status_code == 200
+        assert "ETag" not in response
+        assert "csrftoken" in response.cookies
+        assert "csrfmiddlewaretoken" in response.content.decode()
+        cache_control = response["Cache-Control"]
+        assert "private" in cache_control or "no-store" in cache_control
+    # Each visit gets its own masked token, from a freshly rendered page.
+    assert first.context["csrf_token"] != second.context["csrf_token"]
+
+
+def message_cookie(text):
+    """The cookie Django's messages framework sets to carry a message to the next page."""
+    request = RequestFactory().get("/")
+    storage = CookieStorage(request)
+    response = HttpResponse()
+    storage._store([Message(constants.SUCCESS, text)], response)
+    return response.cookies[CookieStorage.cookie_name].value
+
+
+def test_a_waiting_message_is_shown_on_a_cached_page(client):
+    cached = client.get("/background/")
+    visitor = Client()
+    visitor.cookies[CookieStorage.cookie_name] = message_cookie("Thank you, message received.")
+    response = visitor.get("/background/")
+    assert "Thank you, message received." in response.content.decode()
+    assert "ETag" not in response
+    # Shown once, then gone; and the cached page never carried it.
+    assert "Thank you, message received." not in visitor.get("/background/").content.decode()
+    assert client.get("/background/")["ETag"] == cached["ETag"]
+
+
+def test_other_methods_and_errors_are_not_cached(client):
+    assert client.post("/background/").status_code == 405
+    client.get("/no-such-page/")
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "ETag" not in missing
+
+
+def test_the_health_check_is_never_cached(client):
+    first = client.get("/healthz")
+    assert first.status_code == 200
+    assert "no-store" in first["Cache-Control"]
+    assert "ETag" not in client.get("/healthz")
