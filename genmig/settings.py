@@ -144,7 +144,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "genmig.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "genmig.views.login_locked_out"
 
 # HTTPS. In production a TLS-terminating proxy stands in front of every instance and says in
 # DJANGO_PROXY_SSL_HEADER (X-Forwarded-Proto) that the visitor came over HTTPS; the proxy

@@ -2,9 +2,11 @@ import logging
 import sys
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
@@ -53,3 +55,14 @@ def media(request, path):
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers while sign-in is locked: the admin's page, status 429."""
+    context = {
+        **admin.site.each_context(request),
+        "title": "Too many failed sign-in attempts",
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "admin/locked_out.html", context, status=429)

@@ -92,10 +92,12 @@ class PostgresDatabase:
         self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
     def execute(self, statement, params=()):
+        """Run SQL straight on the database: no Django, so no signals."""
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as connection:
-            connection.execute(statement, params)
+            cursor = connection.execute(statement, params)
+            return cursor.fetchall() if cursor.description else None
 
 
 class Response:
@@ -118,11 +120,13 @@ class Response:
 class Gunicorn:
     """One instance: `gunicorn -c genmig/gunicorn.conf.py` on a free loopback port."""
 
-    def __init__(self, env, log_path):
+    def __init__(self, env, log_path, host=None):
         self.env = env
         self.log_path = Path(log_path)
         self.process = None
         self.port = None
+        # The Host header sent; instances behind one load balancer all get the site's name.
+        self._host = host
 
     def start(self):
         self.port = free_port()
@@ -163,12 +167,16 @@ class Gunicorn:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     @property
+    def host(self):
+        return self._host or f"127.0.0.1:{self.port}"
+
+    @property
     def origin(self):
-        return f"https://127.0.0.1:{self.port}"
+        return f"https://{self.host}"
 
     def request(self, method, path, headers=None, body=None, https=True):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        sent = {"Host": f"127.0.0.1:{self.port}"}
+        sent = {"Host": self.host}
         if https:
             sent["X-Forwarded-Proto"] = "https"
         sent.update(headers or {})
@@ -224,12 +232,12 @@ class Browser:
         self._keep_cookies(response)
         return response
 
-    def submit(self, instance, path, changes=None, form_index=0):
-        """Fill in the form on the page at `path` as it is, apply `changes`, and send it."""
+    def submit(self, instance, path, changes=None):
+        """Fill in the main form of the page at `path` as it is, apply `changes`, send it."""
         page = self.get(instance, path)
         assert page.status == 200, page
         changes = changes or {}
-        fields = [(k, v) for k, v in form_fields(page.text, form_index) if k not in changes]
+        fields = [(k, v) for k, v in form_fields(page.text) if k not in changes]
         return self.post(instance, path, [*fields, *changes.items()])
 
 
@@ -280,12 +288,14 @@ class _FormParser(HTMLParser):
             self._select = None
 
 
-def form_fields(html, form_index=0):
-    """The fields of a form, as (name, value) pairs a browser would send unchanged."""
+def form_fields(html):
+    """The fields of the page's main form (the one with most fields; the admin's pages also
+    have a sign-out form), as (name, value) pairs a browser would send unchanged."""
     parser = _FormParser()
     parser.feed(html)
+    form = max(parser.forms, key=len)
     # A browser drops the one line break that may follow <textarea>.
-    return [(name, value.removeprefix("\n")) for name, value in parser.forms[form_index]]
+    return [(name, value.removeprefix("\n")) for name, value in form]
 
 
 def require_redis(url):
