@@ -95,10 +95,7 @@ class EnquiryAdmin(admin.ModelAdmin):
         (_("What was sent"), {"fields": submitted_fields}),
         (
             _("Handling"),
-            {
-                "fields": handling_fields,
-                "description": _("Mark the enquiry handled once it has been answered."),
-            },
+            {"fields": handling_fields},
         ),
         (
             _("Notification email to the GenMig team"),

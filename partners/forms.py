@@ -59,11 +59,16 @@ class EnquiryForm(forms.ModelForm):
         label=_("What is your enquiry about?"),
         choices=Enquiry.Topic.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what your enquiry is about.")},
     )
     name = forms.CharField(
         label=_("Your name"),
         max_length=200,
         validators=[one_line_only],
+        error_messages={
+            "required": _("Enter your name."),
+            "max_length": _("Shorten your name to %(limit_value)d characters or fewer."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -71,11 +76,16 @@ class EnquiryForm(forms.ModelForm):
         max_length=254,
         validators=[repliable_address],
         help_text=_("We will reply to this address."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.org."),
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     organisation_type = forms.ChoiceField(
         label=_("Type of organization"),
         choices=[("", _("Choose one")), *Enquiry.ORGANISATION_TYPES],
+        error_messages={"required": _("Choose the type of your organization, or “Individual”.")},
     )
     organisation = forms.CharField(
         label=_("Name of your organization"),
@@ -83,6 +93,9 @@ class EnquiryForm(forms.ModelForm):
         required=False,
         validators=[one_line_only],
         help_text=_("Needed unless you are writing as an individual."),
+        error_messages={
+            "max_length": _("Shorten the name to %(limit_value)d characters or fewer."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     country = forms.CharField(
@@ -91,12 +104,21 @@ class EnquiryForm(forms.ModelForm):
         required=False,
         validators=[one_line_only],
         help_text=_("Optional. Where you or your organization are based."),
+        error_messages={
+            "max_length": _("Shorten the country to %(limit_value)d characters or fewer."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "country-name"}),
     )
     message = MessageField(
         label=_("Your message"),
         max_length=5000,
         help_text=_("At most 5,000 characters."),
+        error_messages={
+            "required": _("Enter your message."),
+            "max_length": _(
+                "Shorten your message to 5,000 characters or fewer: it has %(show_value)d."
+            ),
+        },
         widget=forms.Textarea(
             attrs={
                 "rows": 10,
@@ -195,11 +217,11 @@ class EnquiryForm(forms.ModelForm):
         self.fields["privacy"].widget.attrs["aria-describedby"] = " ".join(described_by)
 
     def error_summary(self):
-        """(link target, label, message) for every error, in the order of the form."""
-        entries = [(None, None, message) for message in self.non_field_errors()]
+        """(link target, message) for every error, in the order of the form."""
+        entries = [(None, message) for message in self.non_field_errors()]
         for field in self.visible_fields():
             target = field.auto_id
             if isinstance(field.field.widget, forms.RadioSelect):
                 target = f"{target}_0"  # the first choice; the group has no id of its own
-            entries.extend((target, field.label, message) for message in field.errors)
+            entries.extend((target, message) for message in field.errors)
         return entries
