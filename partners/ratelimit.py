@@ -6,9 +6,12 @@ process counts on its own, which is good enough for one machine.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger("genmig.enquiries")
 
 WINDOW_SECONDS = 60 * 60
 
@@ -53,8 +56,16 @@ def count_submission(address):
 
 
 def over_limit(address):
-    """Count a submission and say whether it goes past ENQUIRY_RATE_LIMIT for the hour."""
+    """Count a submission and say whether it goes past ENQUIRY_RATE_LIMIT for the hour.
+
+    If the cache cannot be reached the enquiry is let through: a lost enquiry from a person
+    is worse than a few more from a robot.
+    """
     limit = settings.ENQUIRY_RATE_LIMIT
     if limit <= 0:
         return False
-    return count_submission(address) > limit
+    try:
+        return count_submission(address) > limit
+    except Exception:
+        logger.exception("Enquiry limit not checked: the cache did not answer")
+        return False

@@ -4,6 +4,7 @@ import csv
 import io
 import logging
 import os
+import socket
 import threading
 import time
 import unicodedata
@@ -458,6 +459,27 @@ def test_the_count_is_kept_in_a_shared_redis_when_there_is_one(send, settings):
 
 
 @pytest.mark.django_db
+def test_with_the_cache_unreachable_the_enquiry_is_still_taken(send, smtp_server, settings):
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    local = settings.CACHES
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    try:
+        assert send().status_code == 302
+    finally:
+        settings.CACHES = local
+    assert Enquiry.objects.count() == 1
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
 def test_a_filled_honeypot_shows_thanks_but_stores_and_sends_nothing(send, smtp_server, caplog):
     with caplog.at_level(logging.INFO, logger="genmig.enquiries"):
         response = send(form_data(website="https://spam.example"))
@@ -512,6 +534,23 @@ def test_a_post_without_the_csrf_token_is_refused(smtp_server):
     response = strict.post(CONTACT, form_data())
     assert response.status_code == 403
     assert not Enquiry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_each_visitor_gets_a_form_of_their_own_never_a_cached_copy(
+    smtp_server, django_capture_on_commit_callbacks
+):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get(CONTACT)
+    first.get(CONTACT)  # with the cookie already set, nothing marks this page as personal
+    html = second.get(CONTACT).content.decode()
+    token = next(
+        field["value"] for field in tags(html, "input") if field["name"] == "csrfmiddlewaretoken"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = second.post(CONTACT, form_data(csrfmiddlewaretoken=token))
+    assert response.status_code == 302
+    assert len(smtp_server.messages) == 1
 
 
 @pytest.mark.django_db
