@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test check-python clean
+.PHONY: run test serve bench check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else f"GenMig needs Python 3.10 or newer, but $(PYTHON) is Python {v.major}.{v.minor}: run make PYTHON=python3.12 (or another 3.10+ interpreter).")'
@@ -36,6 +36,36 @@ test: $(VENV)/.installed-dev | var
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest
+
+# The production stack on this machine: collectstatic, migrate, then gunicorn with DEBUG off
+# at http://127.0.0.1:8000 (genmig/gunicorn.conf.py). Plain HTTP, so no redirect to HTTPS and
+# no Secure-only cookies unless set. Without DJANGO_SECRET_KEY a throwaway key is made up for
+# the run (sessions end with it); a deployment sets every variable .env.example lists.
+serve: $(VENV)/.installed | var
+	@if [ -z "$${DJANGO_SECRET_KEY:-}" ]; then echo "make serve: warning: DJANGO_SECRET_KEY is not set; using a throwaway key for this run only."; fi
+	@if [ -z "$${DJANGO_ALLOWED_HOSTS:-}" ]; then echo "make serve: warning: DJANGO_ALLOWED_HOSTS is not set; answering on localhost and 127.0.0.1 only."; fi
+	@export DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
+	  DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
+	  && $(PY) manage.py collectstatic --noinput --verbosity 0 \
+	  && $(PY) manage.py migrate --noinput \
+	  && exec $(VENV)/bin/gunicorn -c genmig/gunicorn.conf.py
+
+# Load the production stack with wrk and print the figures (bench/run.py). Not part of
+# make test. Installs wrk and redis-server with apt-get when they are missing (as root).
+bench: $(VENV)/.installed | var
+	@for tool in wrk redis-server; do \
+	  command -v $$tool >/dev/null && continue; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "make bench: installing $$tool"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null || exit 1; \
+	  else \
+	    echo "make bench needs $$tool, which is not installed: sudo apt-get install $$tool"; exit 1; \
+	  fi; \
+	done
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) var/static

@@ -1,0 +1,344 @@
+"""make bench: load the production stack with wrk and compare pages with static files.
+
+Starts, on loopback only, a Redis of its own, a database of its own (PostgreSQL when
+DATABASE_URL names a server, SQLite otherwise), seeds 500 partners, and starts gunicorn with
+genmig/gunicorn.conf.py and DEBUG off. For /, /partners/ and /background/ it then measures
+with wrk the requests per second, p50 and p99 latency and errors, next to the same figures
+for a static file of the same size (a copy of the page) served by the same gunicorn through
+WhiteNoise, and the ratio page/static. It also prints the queries each page costs when it is
+rendered and when it is served from the cache, and the compressed size of each page with
+its stylesheet. Everything it starts, it stops; results also go to var/bench/results.txt.
+"""
+
+import gzip
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+PAGES = [("home", "/"), ("partners", "/partners/"), ("background", "/background/")]
+PARTNERS = 500
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+THREADS = "2"
+HOST = "127.0.0.1"
+
+
+def say(message):
+    print(message, flush=True)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, process, what, log=None):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            detail = Path(log).read_text(errors="replace")[-3000:] if log else ""
+            sys.exit(f"make bench: {what} stopped at start.\n{detail}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"make bench: {what} did not start within 60 s")
+
+
+def stop(process):
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+class Stack:
+    """Redis, a database and gunicorn, all of the benchmark's own."""
+
+    def __init__(self):
+        self.processes = []
+        self.pg_database = None
+        self.pg_admin_dsn = None
+
+    def start_redis(self):
+        if not shutil.which("redis-server"):
+            sys.exit("make bench needs redis-server: apt-get install redis-server")
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                HOST,
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        wait_for_port(port, process, "redis-server")
+        return f"redis://{HOST}:{port}/0"
+
+    def database_url(self):
+        server = os.environ.get("DATABASE_URL", "")
+        if server.startswith(("postgres://", "postgresql://")):
+            import psycopg
+
+            parts = urlsplit(server)
+            self.pg_database = f"genmig_bench_{secrets.token_hex(4)}"
+            self.pg_admin_dsn = parts._replace(path="/postgres").geturl()
+            with psycopg.connect(self.pg_admin_dsn, autocommit=True) as connection:
+                connection.execute(f'CREATE DATABASE "{self.pg_database}"')
+            return parts._replace(path=f"/{self.pg_database}").geturl(), "PostgreSQL"
+        database = OUT / "db.sqlite3"
+        database.unlink(missing_ok=True)
+        return f"sqlite:///{database}", "SQLite"
+
+    def start_gunicorn(self, env):
+        port = free_port()
+        log = OUT / "gunicorn.log"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "genmig/gunicorn.conf.py"],
+            cwd=ROOT,
+            env=dict(env, GUNICORN_BIND=f"{HOST}:{port}"),
+            stdout=log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(process)
+        wait_for_port(port, process, "gunicorn", log)
+        return port
+
+    def close(self):
+        for process in reversed(self.processes):
+            stop(process)
+        if self.pg_database:
+            import psycopg
+
+            with psycopg.connect(self.pg_admin_dsn, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{self.pg_database}" WITH (FORCE)')
+
+
+def manage(env, *args):
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def seed_and_measure(env):
+    """In this process, on the benchmark's database: seed partners, count queries, copy pages."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from genmig.cache import new_generation
+    from partners.models import Partner, PartnerType
+
+    types = PartnerType.values
+    Partner.objects.bulk_create(
+        Partner(
+            name=f"Benchmark partner organization {n:03d}",
+            slug=f"benchmark-partner-{n:03d}",
+            type=types[n % len(types)],
+            country=("Kenya", "Mexico", "Philippines", "Global", "Canada")[n % 5],
+            website=f"https://partner{n:03d}.example.org",
+            description="A research institution working on gender and migration.",
+            published=True,
+            position=n,
+        )
+        for n in range(PARTNERS)
+    )
+    new_generation()  # bulk_create sends no signals
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST=HOST)
+    queries, bodies = {}, {}
+    for _name, path in PAGES:
+        with CaptureQueriesContext(connection) as rendered:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        with CaptureQueriesContext(connection) as cached:
+            client.get(path)
+        queries[path] = (len(rendered), len(cached))
+        bodies[path] = response.content
+    listed = set(re.findall(rb"Benchmark partner organization (\d{3})", bodies["/partners/"]))
+    assert len(listed) == PARTNERS, len(listed)
+
+    # Static copies of the pages, the same size, for WhiteNoise to serve side by side.
+    copies = Path(settings.STATIC_ROOT) / "bench"
+    copies.mkdir(parents=True, exist_ok=True)
+    statics = {}
+    for name, path in PAGES:
+        (copies / f"{name}.html").write_bytes(bodies[path])
+        statics[path] = f"{settings.STATIC_URL}bench/{name}.html"
+    stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', bodies["/"]).group(1)
+    return queries, bodies, statics, stylesheet.decode(), copies
+
+
+def wrk(url):
+    command = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}",
+        "--latency",
+        "-H",
+        "X-Forwarded-Proto: https",
+        url,
+    ]
+    subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True)  # warm
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors += int(non_2xx.group(1)) if non_2xx else 0
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return {
+        "rate": rate,
+        "p50": percentiles.get("50", "?"),
+        "p99": percentiles.get("99", "?"),
+        "errors": errors,
+        "requests": requests,
+    }
+
+
+def transfer_size(port, path, encoding):
+    """Bytes of the body gunicorn sends for `path` to a browser that accepts `encoding`."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=10)
+    connection.request(
+        "GET", path, headers={"Accept-Encoding": encoding, "X-Forwarded-Proto": "https"}
+    )
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.status == 200, (path, response.status)
+    return len(body), response.headers.get("Content-Encoding") or "identity"
+
+
+def main():
+    if not shutil.which("wrk"):
+        sys.exit("make bench needs wrk: apt-get install wrk")
+    import brotli
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    stack = Stack()
+    copies = None
+    try:
+        redis_url = stack.start_redis()
+        database_url, database_kind = stack.database_url()
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "GUNICORN_")) and key != "WEB_CONCURRENCY"
+        }
+        env.update(
+            DJANGO_SETTINGS_MODULE="genmig.settings",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+            DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
+            DJANGO_PROXY_SSL_HEADER="X-Forwarded-Proto",
+            DATABASE_URL=database_url,
+            CONN_MAX_AGE="60",
+            REDIS_URL=redis_url,
+            LOG_LEVEL="WARNING",
+        )
+        say(
+            f"make bench: {database_kind}, Redis and gunicorn on loopback; "
+            f"migrating, seeding {PARTNERS} partners"
+        )
+        manage(env, "collectstatic", "--noinput")
+        manage(env, "migrate", "--noinput")
+        queries, bodies, statics, stylesheet, copies = seed_and_measure(env)
+
+        port = stack.start_gunicorn(env)
+        base = f"http://{HOST}:{port}"
+        workers = subprocess.run(
+            [sys.executable, "-c", "import multiprocessing as m; print(m.cpu_count() * 2 + 1)"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        say(
+            f"wrk: {THREADS} threads, {CONNECTIONS} connections, {DURATION} a run after a 2 s "
+            f"warm-up; gunicorn: {os.environ.get('WEB_CONCURRENCY', workers)} sync workers, "
+            f"{os.cpu_count()} cores shared with wrk\n"
+        )
+
+        rows = []
+        for _name, path in PAGES:
+            page = wrk(base + path)
+            static = wrk(base + statics[path])
+            rows.append((path, len(bodies[path]), page, static))
+
+        css_sizes = {enc: transfer_size(port, stylesheet, enc) for enc in ("gzip", "br")}
+        css_plain = transfer_size(port, stylesheet, "identity")[0]
+    finally:
+        stack.close()
+        if copies:
+            shutil.rmtree(copies, ignore_errors=True)
+
+    lines = []
+    header = (
+        f"{'page':<13}{'bytes':>8}  {'req/s':>8} {'p50':>8} {'p99':>8} {'err':>4}  |"
+        f"  {'static req/s':>12} {'p50':>8} {'p99':>8} {'err':>4}  |  {'page/static':>11}"
+    )
+    lines += [header, "-" * len(header)]
+    for path, size, page, static in rows:
+        lines.append(
+            f"{path:<13}{size:>8}  {page['rate']:>8.0f} {page['p50']:>8} {page['p99']:>8} "
+            f"{page['errors']:>4}  |  {static['rate']:>12.0f} {static['p50']:>8} "
+            f"{static['p99']:>8} {static['errors']:>4}  |  {page['rate'] / static['rate']:>11.2f}"
+        )
+    lines.append("")
+    lines.append("queries per page: rendered (first visit after a change) / served from the cache")
+    for path, (rendered, cached) in queries.items():
+        lines.append(f"  {path:<13}{rendered:>3} / {cached}")
+    lines.append("")
+    lines.append(
+        f"transfer, compressed: page (gzip -6 / brotli -q 5, as the TLS proxy would) + its "
+        f"stylesheet ({css_plain} bytes; gzip {css_sizes['gzip'][0]} / brotli "
+        f"{css_sizes['br'][0]}, precompressed and served by WhiteNoise)"
+    )
+    for path, _size, _page, _static in rows:
+        body = bodies[path]
+        gz = len(gzip.compress(body, 6))
+        br = len(brotli.compress(body, quality=5))
+        lines.append(
+            f"  {path:<13}gzip {gz:>6} + {css_sizes['gzip'][0]} = {gz + css_sizes['gzip'][0]:>6}"
+            f"   brotli {br:>6} + {css_sizes['br'][0]} = {br + css_sizes['br'][0]:>6} bytes"
+        )
+    text = "\n".join(lines)
+    say(text)
+    (OUT / "results.txt").write_text(text + "\n")
+    say(f"\n(also in {OUT / 'results.txt'}; gunicorn's log in {OUT / 'gunicorn.log'})")
+
+
+if __name__ == "__main__":
+    main()
