@@ -12,6 +12,8 @@ from .models import Enquiry
 
 # A form kept open longer than this is sent back with a request to send it again.
 FORM_MAX_AGE = 2 * 24 * 60 * 60
+# Whatever ENQUIRY_MIN_SECONDS says, a quick person never has to wait longer than this.
+LONGEST_MIN_SECONDS = 2
 _SIGNER_SALT = "partners.enquiry-form.started"
 
 
@@ -194,7 +196,7 @@ class EnquiryForm(forms.ModelForm):
                     code="expired",
                 ),
             )
-        elif age < settings.ENQUIRY_MIN_SECONDS:
+        elif age < min(settings.ENQUIRY_MIN_SECONDS, LONGEST_MIN_SECONDS):
             self.add_error(
                 None,
                 ValidationError(

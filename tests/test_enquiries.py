@@ -506,6 +506,9 @@ def test_a_form_sent_back_too_fast_asks_to_send_again_and_keeps_the_input(send, 
     assert hidden["value"] == token
     later = sign_start(time.time() - 3)
     assert send(form_data(started=later)).status_code == 302
+    # However it is configured, nobody is asked to wait more than two seconds.
+    settings.ENQUIRY_MIN_SECONDS = 60
+    assert send(form_data(started=later)).status_code == 302
 
 
 @pytest.mark.django_db
