@@ -60,7 +60,12 @@ def shown_on_pages(model):
 
 def new_generation():
     """Make every page cached so far stale, on every instance that shares the cache."""
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except Exception:
+        # The change itself is saved; a cache this instance cannot reach must not undo it.
+        # Other instances may show the old page for up to PAGE_CACHE_SECONDS.
+        logger.exception("Could not mark cached pages stale")
 
 
 def content_changed(sender, **kwargs):
@@ -99,9 +104,9 @@ class PageCacheMiddleware:
         try:
             found = cache.get_many([GENERATION_KEY, key])
             generation = _current_generation(found)
-        except Exception:
+        except Exception as error:
             # A cache that does not answer costs speed, not the page (/healthz reports it).
-            logger.warning("Page cache unavailable", exc_info=True)
+            logger.warning("Page cache unavailable: %r", error)
             return self.get_response(request)
         entry = found.get(key)
         if entry and entry[0] == generation:
@@ -149,8 +154,8 @@ class PageCacheMiddleware:
         entry = (generation, headers, content, etag, int(time.time()))
         try:
             cache.set(key, entry, self.seconds)
-        except Exception:
-            logger.warning("Page cache unavailable", exc_info=True)
+        except Exception as error:
+            logger.warning("Page cache unavailable: %r", error)
         return entry
 
     @staticmethod

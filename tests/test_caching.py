@@ -1,5 +1,7 @@
 """The page cache (genmig/cache.py): what is cached, for whom, and when it is made fresh."""
 
+import socket
+
 import pytest
 from django.apps import apps
 from django.contrib.messages import constants
@@ -166,3 +168,18 @@ def test_the_health_check_is_never_cached(client):
     assert first.status_code == 200
     assert "no-store" in first["Cache-Control"]
     assert "ETag" not in client.get("/healthz")
+
+
+def test_with_the_cache_unreachable_pages_and_edits_still_work(settings, client):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once the probe is closed
+    settings.CACHES = {
+        "default": {"BACKEND": "genmig.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+    }
+    assert client.get("/background/").status_code == 200
+    page = Page.objects.get(slug="background")
+    page.title = "Saved while the cache is away"
+    page.save()
+    assert Page.objects.get(slug="background").title == "Saved while the cache is away"
+    assert "Saved while the cache is away" in client.get("/background/").content.decode()
