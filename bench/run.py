@@ -218,15 +218,17 @@ def wrk(url):
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    kinds = {k: int(n) for k, n in re.findall(r"(connect|read|write|timeout) (\d+)", output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    errors += int(non_2xx.group(1)) if non_2xx else 0
+    kinds["non-2xx/3xx"] = int(non_2xx.group(1)) if non_2xx else 0
+    errors = sum(kinds.values())
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     return {
         "rate": rate,
         "p50": percentiles.get("50", "?"),
         "p99": percentiles.get("99", "?"),
         "errors": errors,
+        "error_kinds": ", ".join(f"{k} {n}" for k, n in kinds.items() if n),
         "requests": requests,
     }
 
@@ -316,6 +318,10 @@ def main():
             f"{page['errors']:>4}  |  {static['rate']:>12.0f} {static['p50']:>8} "
             f"{static['p99']:>8} {static['errors']:>4}  |  {page['rate'] / static['rate']:>11.2f}"
         )
+    for path, _size, page, static in rows:
+        for kind, figures in (("page", page), ("static", static)):
+            if figures["errors"]:
+                lines.append(f"  errors, {path} {kind}: {figures['error_kinds']}")
     lines.append("")
     lines.append("queries per page: rendered (first visit after a change) / served from the cache")
     for path, (rendered, cached) in queries.items():

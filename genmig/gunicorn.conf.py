@@ -20,8 +20,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 # On a restart, requests under way get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
-# Workers are replaced now and then, so that no slow growth of memory lasts.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10000))
+# Replace a worker after this many requests (0: never), should memory ever creep up.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
 max_requests_jitter = max_requests // 10
 
 # Nothing manages instances at run time through gunicorn's control socket (and several
