@@ -1,8 +1,13 @@
+import os
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connections
 from django.test import Client, override_settings
 
 from pages.models import Page
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, in_ci, java, missing_tools
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -50,6 +55,108 @@ def make_page(db):
         return Page.objects.create(**fields)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser_tools():
+    """Chromium and Java for the real-browser tests: skipped without them, failed under CI."""
+    message = missing_tools()
+    if message:
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return {"chromium": CHROMIUM, "java": java()}
+
+
+@pytest.fixture(scope="session")
+def browser(browser_tools):
+    """One headless Chromium for the whole run; each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio event loop running on this thread, so Django takes
+    # the thread for an async one: it refuses ORM calls, and hands out new database connections
+    # in place of the test database's. The ORM is still only called synchronously here, so the
+    # guard is lifted and the test database's connections are handed out as before.
+    test_connections = {alias: connections[alias] for alias in connections}
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, connection in test_connections.items():
+            connections[alias] = connection
+        chromium = playwright.chromium.launch(
+            executable_path=browser_tools["chromium"], args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_tab(browser):
+    """Open a page in a fresh browser context (no cookies) with the given viewport."""
+    contexts = []
+
+    def open_tab(width=1280, height=800, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, with the static files served as in production.
+
+    pytest-django's own serves static files from the source folders under their plain names,
+    while pages name the hashed files of the production storage, so no stylesheet would load.
+    Here WhiteNoise serves what collectstatic wrote, as it does in production.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def restore_migrated_content(django_db_setup, django_db_blocker):
+    """The content that migrations create, as they left it, before and after a module's tests.
+
+    A transactional test (live_server) empties every table when it ends; with
+    serialized_rollback the content is loaded again when each test starts, but only under the
+    primary keys it first had. On PostgreSQL, an earlier transactional test without it leaves
+    content types recreated under new keys, and loading the content again then fails. So the
+    tables are emptied and the content loaded before the module's first test, and once more
+    after its last one for the tests that follow.
+    """
+    _reload_migrated_content(django_db_blocker)
+    yield
+    _reload_migrated_content(django_db_blocker)
+
+
+def _reload_migrated_content(django_db_blocker):
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                call_command(
+                    "flush",
+                    verbosity=0,
+                    interactive=False,
+                    database=alias,
+                    inhibit_post_migrate=True,
+                )
+                connection.creation.deserialize_db_from_string(contents)
 
 
 class SMTPServer:

@@ -1,0 +1,38 @@
+"""Chromium and Java for the real-browser tests, and what to say when either is missing."""
+
+import os
+import shutil
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # The machines this runs on have no network but loopback: without these flags Chromium
+    # keeps trying to reach its update and sync services.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+INSTALL_HINT = "apt-get install chromium default-jre-headless"
+
+
+def java():
+    return shutil.which("java")
+
+
+def missing_tools():
+    """One line naming what is missing and how to install it, or "" when nothing is."""
+    missing = [
+        name
+        for name, found in (("Chromium", os.path.exists(CHROMIUM)), ("Java", java()))
+        if not found
+    ]
+    return f"{' and '.join(missing)} not found: {INSTALL_HINT}" if missing else ""
+
+
+def in_ci():
+    """Under CI a missing browser or Java is a failure, never a skip."""
+    return os.environ.get("CI") == "true"

