@@ -9,8 +9,8 @@ from pathlib import Path
 DATA_FILE = Path(__file__).parent / "data" / "female-migrant-share.csv"
 
 # Drawing area, in SVG user units (the chart scales to the width of the page).
-WIDTH, HEIGHT = 400, 260
-LEFT, RIGHT, TOP, BOTTOM = 44, 20, 30, 36
+WIDTH, HEIGHT = 320, 240
+LEFT, RIGHT, TOP, BOTTOM = 40, 16, 28, 34
 Y_MIN, Y_MAX = Decimal(47), Decimal(50)
 
 
