@@ -18,7 +18,9 @@ they keep the page but ask each time whether it changed, which costs a 304 with 
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -28,7 +30,7 @@ from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +92,49 @@ def _current_generation(found):
     return generation
 
 
+class LocalBodies:
+    """The bodies of cached pages this process served lately, up to `max_bytes` in all.
+
+    Kept by ETag, a hash of the body, so a copy here is never out of date: whether a page is
+    fresh is decided from the shared cache on every request, but a large page's body (the
+    partners page with hundreds of partners) need not cross the network every time.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.bodies = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, etag):
+        with self.lock:
+            body = self.bodies.get(etag)
+            if body is not None:
+                self.bodies.move_to_end(etag)
+            return body
+
+    def put(self, etag, body):
+        with self.lock:
+            if etag in self.bodies or len(body) > self.max_bytes:
+                return
+            self.bodies[etag] = body
+            self.size += len(body)
+            while self.size > self.max_bytes:
+                _etag, dropped = self.bodies.popitem(last=False)
+                self.size -= len(dropped)
+
+
 class PageCacheMiddleware:
-    """Serve and store public pages; placed before sessions, CSRF and the database."""
+    """Serve and store public pages; placed before sessions, CSRF and the database.
+
+    A cached page is two entries: its headers, with the generation it was rendered in, under
+    a key made from its address, and its body under its ETag.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.seconds = settings.PAGE_CACHE_SECONDS
+        self.local = LocalBodies(settings.PAGE_CACHE_LOCAL_BYTES)
 
     def __call__(self, request):
         if not self.may_serve_from_cache(request):
@@ -104,18 +143,25 @@ class PageCacheMiddleware:
         try:
             found = cache.get_many([GENERATION_KEY, key])
             generation = _current_generation(found)
+            entry = found.get(key)
+            if entry and entry[0] == generation:
+                response = self.from_entry(request, entry)
+                if response is not None:
+                    return response
         except Exception as error:
             # A cache that does not answer costs speed, not the page (/healthz reports it).
             logger.warning("Page cache unavailable: %r", error)
             return self.get_response(request)
-        entry = found.get(key)
-        if entry and entry[0] == generation:
-            return self.from_entry(request, entry)
         response = self.get_response(request)
         if not self.may_store(request, response):
             return self.not_cached(request, response)
-        entry = self.store(key, generation, response)
-        return self.from_entry(request, entry)
+        self.store(key, generation, response)
+        return get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date(response["Last-Modified"]),
+            response=response,
+        )
 
     def may_serve_from_cache(self, request):
         return (
@@ -129,6 +175,10 @@ class PageCacheMiddleware:
     def page_key(request):
         address = request.build_absolute_uri().encode()
         return f"pagecache:page:{hashlib.sha256(address).hexdigest()}"
+
+    @staticmethod
+    def body_key(etag):
+        return f"pagecache:body:{etag[1:-1]}"  # the ETag without its quotes
 
     @staticmethod
     def may_store(request, response):
@@ -145,33 +195,37 @@ class PageCacheMiddleware:
 
     def store(self, key, generation, response):
         content = response.content
-        headers = [
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in ("cache-control", "etag", "last-modified", "vary")
-        ]
-        etag = f'"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
-        entry = (generation, headers, content, etag, int(time.time()))
-        try:
-            cache.set(key, entry, self.seconds)
-        except Exception as error:
-            logger.warning("Page cache unavailable: %r", error)
-        return entry
-
-    @staticmethod
-    def from_entry(request, entry):
-        _generation, headers, content, etag, stored_at = entry
-        response = HttpResponse(content if request.method == "GET" else b"")
-        for name, value in headers:
-            response[name] = value
+        stored_at = int(time.time())
+        etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
         response["ETag"] = etag
         response["Last-Modified"] = http_date(stored_at)
         response["Cache-Control"] = BROWSER_CACHE_CONTROL
         # What is served depends on the session and message cookies (see may_serve_from_cache).
         patch_vary_headers(response, ["Cookie"])
-        return get_conditional_response(
+        entry = (generation, dict(response.items()), etag, stored_at)
+        self.local.put(etag, content)
+        try:
+            cache.set_many({key: entry, self.body_key(etag): content}, self.seconds)
+        except Exception as error:
+            logger.warning("Page cache unavailable: %r", error)
+
+    def from_entry(self, request, entry):
+        """The cached page, a 304, or None when its body is no longer in the cache."""
+        _generation, headers, etag, stored_at = entry
+        response = HttpResponse(headers=headers)
+        conditional = get_conditional_response(
             request, etag=etag, last_modified=stored_at, response=response
         )
+        if conditional is not response or request.method == "HEAD":
+            return conditional
+        body = self.local.get(etag)
+        if body is None:
+            body = cache.get(self.body_key(etag))
+            if body is None:
+                return None
+            self.local.put(etag, body)
+        response.content = body
+        return response
 
     @staticmethod
     def not_cached(request, response):

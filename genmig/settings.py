@@ -119,6 +119,8 @@ else:
 # saving anything of these apps makes every cached page fresh at once. Enquiries are not shown
 # on any page.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Bytes of page bodies each worker process also keeps in its own memory, by content hash.
+PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]
 PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry"]
 

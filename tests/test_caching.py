@@ -12,7 +12,13 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from genmig.cache import GENERATION_KEY, new_generation, shown_on_pages
+from genmig.cache import (
+    GENERATION_KEY,
+    LocalBodies,
+    PageCacheMiddleware,
+    new_generation,
+    shown_on_pages,
+)
 from pages.models import Page
 from partners.models import Benefit, Partner
 
@@ -183,3 +189,26 @@ def test_with_the_cache_unreachable_pages_and_edits_still_work(settings, client)
     page.save()
     assert Page.objects.get(slug="background").title == "Saved while the cache is away"
     assert "Saved while the cache is away" in client.get("/background/").content.decode()
+
+
+def test_a_body_gone_from_the_shared_cache_is_rendered_again(client):
+    first = client.get("/background/")
+    cache.delete(PageCacheMiddleware.body_key(first["ETag"]))
+    # Another process (a new client has its own middleware) renders the page again...
+    other = Client().get("/background/")
+    assert other.status_code == 200 and other.content == first.content
+    # ...and this one still has the body in its own memory.
+    cache.delete(PageCacheMiddleware.body_key(first["ETag"]))
+    assert client.get("/background/").content == first.content
+
+
+def test_local_bodies_keep_to_their_size_dropping_the_least_recently_used():
+    bodies = LocalBodies(max_bytes=10)
+    bodies.put('"a"', b"aaaa")
+    bodies.put('"b"', b"bbbb")
+    assert bodies.get('"a"') == b"aaaa"  # now the most recently used
+    bodies.put('"c"', b"cccc")
+    assert bodies.get('"b"') is None
+    assert bodies.get('"a"') == b"aaaa" and bodies.get('"c"') == b"cccc"
+    bodies.put('"big"', b"x" * 11)
+    assert bodies.get('"big"') is None and bodies.size == 8
