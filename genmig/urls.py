@@ -1,25 +1,31 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 
 from genmig.views import healthz, media
 from pages.sitemaps import sitemaps
 from pages.views import robots_txt
 
-admin.site.site_header = "GenMig website administration"
-admin.site.site_title = "GenMig admin"
-admin.site.index_title = "Edit the GenMig website"
+admin.site.site_header = _("GenMig website administration")
+admin.site.site_title = _("GenMig admin")
+admin.site.index_title = _("Edit the GenMig website")
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     *([] if settings.MEDIA_BUCKET else [re_path(r"^media/(?P<path>.+)$", media, name="media")]),
+]
+# English at the unprefixed addresses, French under /fr/, Spanish under /es/.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     # Pages last: its /<slug>/ pattern catches every other single-segment path.
     path("", include("pages.urls")),
-]
+    prefix_default_language=False,
+)
 
 handler500 = "genmig.views.server_error"

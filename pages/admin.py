@@ -6,6 +6,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from .models import Page, Resource, SiteSettings, Update
 
@@ -39,7 +40,7 @@ class PublishActionsMixin:
 
 
 @admin.register(Page)
-class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
+class PageAdmin(PublishActionsMixin, TranslationAdmin):
     list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
     list_display_links = ["title"]
     list_editable = ["nav_position"]
@@ -65,7 +66,7 @@ class PageAdmin(PublishActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(PublishActionsMixin, admin.ModelAdmin):
+class ResourceAdmin(PublishActionsMixin, TranslationAdmin):
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
     list_filter = ["type", "published", "year"]
@@ -97,7 +98,7 @@ class UpdateForm(forms.ModelForm):
 
 
 @admin.register(Update)
-class UpdateAdmin(PublishActionsMixin, admin.ModelAdmin):
+class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
     form = UpdateForm
     list_display = ["title", "kind", "date", "start", "published"]
     list_filter = ["kind", "published", "date"]
@@ -120,7 +121,7 @@ class UpdateAdmin(PublishActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(TranslationAdmin):
     """One record: the list goes straight to it, and it can be neither added nor deleted."""
 
     formfield_overrides = PublishActionsMixin.formfield_overrides

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .files import delete_file_after_commit, validate_pdf
@@ -106,7 +107,12 @@ class Page(models.Model):
 
     @property
     def menu_label(self):
-        return self.nav_title or self.title
+        """The menu label in the current language, its title there if it has none; else English."""
+        language = get_language()
+        for name in (f"nav_title_{language}", f"title_{language}", "nav_title_en", "title_en"):
+            if value := getattr(self, name, ""):
+                return value
+        return self.title
 
     @property
     def body_html(self):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from pages.admin import PublishActionsMixin
 
@@ -16,7 +17,7 @@ from .models import Benefit, Enquiry, Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublishActionsMixin, admin.ModelAdmin):
+class PartnerAdmin(PublishActionsMixin, TranslationAdmin):
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
     list_display_links = ["logo_preview", "name"]
     list_editable = ["position"]
@@ -43,7 +44,7 @@ class PartnerAdmin(PublishActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(PublishActionsMixin, admin.ModelAdmin):
+class BenefitAdmin(PublishActionsMixin, TranslationAdmin):
     list_display = ["text", "position", "published"]
     list_editable = ["position"]
     list_filter = ["published"]

@@ -198,6 +198,13 @@ class Enquiry(models.Model):
     country = models.CharField(_("country"), max_length=100, blank=True)
     message = models.TextField(_("message"), max_length=5000)
     submitted_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    language = models.CharField(
+        _("language of the form"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the site when the enquiry was sent; reply in it if you can."),
+    )
 
     status = models.CharField(
         _("status"),

@@ -17,7 +17,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enquiry
@@ -80,6 +80,7 @@ def body_for(enquiry):
             row(_("Organization"), enquiry.organisation),
             row(_("Type of organization"), enquiry.get_organisation_type_display()),
             row(_("Country"), enquiry.country),
+            row(_("Language of the form"), translation.get_language_info(enquiry.language)["name"]),
             row(_("Received"), received),
             "",
             f"{_('Message')}:",
@@ -105,7 +106,15 @@ def message_id_for(enquiry):
 
 
 def build_message(enquiry):
-    """The notification: to CONTACT_EMAIL only, never to the address the visitor typed."""
+    """The notification: to CONTACT_EMAIL only, never to the address the visitor typed.
+
+    Always in English, whatever the language of the page that sent it.
+    """
+    with translation.override("en"):
+        return _build_message(enquiry)
+
+
+def _build_message(enquiry):
     return EmailMessage(
         subject=subject_for(enquiry),
         body=body_for(enquiry),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -122,6 +123,7 @@ class ContactView(FormView):
             logger.warning("Enquiry discarded: the hidden field was filled in, from %s", address)
             return redirect(self.get_success_url())
         enquiry = form.save(commit=False)
+        enquiry.language = translation.get_language()
         notifications.start_delivery(enquiry)
         enquiry.save()
         logger.info("Enquiry %s stored (%s)", enquiry.pk, enquiry.topic)

@@ -53,13 +53,13 @@ def test_editing_a_page_in_admin_changes_the_public_page(staff_client, client):
     response = staff_client.post(
         f"/admin/pages/page/{page.pk}/change/",
         {
-            "title": page.title,
-            "summary": page.summary,
-            "body": "New **background** text.",
+            "title_en": page.title,
+            "summary_en": page.summary,
+            "body_en": "New **background** text.",
             "published": "on",
             "show_in_nav": "on",
             "nav_position": 20,
-            "nav_title": "Background",
+            "nav_title_en": "Background",
             "slug": "background",
         },
     )

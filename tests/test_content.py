@@ -73,8 +73,8 @@ def test_background_shows_the_latest_three_resources_and_a_link_to_all(client):
 
 @pytest.mark.django_db
 def test_resource_needs_a_link_or_a_pdf_and_only_a_real_pdf_is_accepted(staff_client):
-    form = {"title": "Brief", "type": "report", "publisher": "IOM", "year": 2024,
-            "summary": "Short.", "position": 100, "published": "on"}  # fmt: skip
+    form = {"title_en": "Brief", "type": "report", "publisher": "IOM", "year": 2024,
+            "summary_en": "Short.", "position": 100, "published": "on"}  # fmt: skip
     response = staff_client.post("/admin/pages/resource/add/", form)
     assert "Give a link or upload a PDF file" in response.content.decode()
     fake = SimpleUploadedFile("brief.pdf", b"<html>not a pdf</html>", "application/pdf")
@@ -204,7 +204,7 @@ def test_site_settings_are_one_record_edited_in_admin(staff_client, client):
     response = staff_client.post(
         "/admin/pages/sitesettings/1/change/",
         {"contact_email": "genmig@iom.int", "newsletter_url": "https://news.example.org/join",
-         "video_url": "https://video.example.org/gap", "video_caption": "The gap in 3 minutes",
+         "video_url": "https://video.example.org/gap", "video_caption_en": "The gap in 3 minutes",
          "linkedin_url": "https://linkedin.example.org/genmig", "x_url": "", "youtube_url": ""},
     )  # fmt: skip
     assert response.status_code == 302

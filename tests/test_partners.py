@@ -127,13 +127,13 @@ def test_benefits_follow_their_position_and_published_flag(client):
 
 def admin_form(**fields):
     data = {
-        "name": "Gender Lab",
+        "name_en": "Gender Lab",
         "slug": "gender-lab",
         "role": "partner",
         "type": "research",
         "country": "Kenya",
         "website": "https://lab.example.org",
-        "description": "Studies care work.",
+        "description_en": "Studies care work.",
         "published": "on",
         "position": 10,
         "joined": "2026-01-15",

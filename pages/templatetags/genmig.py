@@ -3,8 +3,12 @@ import json
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import translate_url
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext as _
 
 from pages.chart import female_share_chart
 
@@ -36,8 +40,46 @@ def organization_json_ld(context):
             "name": "International Organization for Migration (IOM)",
             "url": "https://www.iom.int/",
         },
-        "sameAs": [url for _, url in site_settings.social_links] if site_settings else [],
+        "sameAs": [url for _label, url in site_settings.social_links] if site_settings else [],
     }
     # Escaped like Django's json_script, so no text can close the <script> element early.
     payload = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context):
+    """This page in each of the site's languages: code, name in that language, address."""
+    url = context["request"].build_absolute_uri()
+    return [
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(url, code),
+        }
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+@register.simple_tag
+def lang_if_fallback(obj, *fields):
+    """` lang="en"` where a text is shown in English because it is not translated yet.
+
+    Screen readers then read it with English pronunciation. `fields` are the translated
+    fields the text may come from; it is a fallback when none has the current language.
+    """
+    language, default = get_language(), settings.LANGUAGE_CODE
+
+    def has(lang):
+        return any(getattr(obj, f"{field}_{lang}", None) for field in fields)
+
+    if language == default or has(language) or not has(default):
+        return ""
+    return format_html(' lang="{}"', default)
+
+
+@register.filter
+def percent(value, decimals=1):
+    """A percentage written the way the current language writes it: 49.4% or 49,4 %."""
+    number = formats.number_format(value, decimal_pos=int(decimals))
+    return _("%(number)s%%") % {"number": number}
