@@ -17,4 +17,4 @@ def client_ip(request):
         ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+    return request.META.get("REMOTE_ADDR", "")

@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pages.files import delete_file_after_commit
 from pages.models import PublishedQuerySet
 
 from .logos import process_logo, validate_logo
@@ -116,11 +117,6 @@ class Partner(models.Model):
 
     def get_absolute_url(self):
         return f"{reverse('partners:directory')}?type={self.type}#{self.slug}"
-
-
-def delete_file_after_commit(storage, name):
-    """Remove a replaced or orphaned upload, once the change that orphaned it is saved."""
-    transaction.on_commit(lambda: storage.delete(name))
 
 
 @receiver(post_delete, sender=Partner)

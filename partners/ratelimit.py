@@ -16,24 +16,6 @@ logger = logging.getLogger("genmig.enquiries")
 WINDOW_SECONDS = 60 * 60
 
 
-def client_address(request):
-    """The visitor's address.
-
-    REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies stand in front of the site: each
-    appends the address it saw to X-Forwarded-For, so the client is that many entries from
-    the right. Entries further left were written by the client and prove nothing.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) < proxies:
-        return remote
-    return forwarded[-proxies]
-
-
 def _key(address):
     digest = hashlib.sha256(address.encode("utf-8", "replace")).hexdigest()[:32]
     return f"enquiry-rate:{digest}"

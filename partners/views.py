@@ -11,12 +11,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from genmig.http import client_ip
 from pages.views import published_page
 
 from . import notifications
 from .forms import EnquiryForm
 from .models import Benefit, Enquiry, Partner, PartnerType
-from .ratelimit import WINDOW_SECONDS, client_address, over_limit
+from .ratelimit import WINDOW_SECONDS, over_limit
 
 
 class PartnerDirectoryView(TemplateView):
@@ -98,12 +99,12 @@ class ContactView(FormView):
                 for field, errors in form.errors.as_data().items()
                 for error in errors
             ),
-            client_address(self.request),
+            client_ip(self.request),
         )
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        address = client_address(self.request)
+        address = client_ip(self.request)
         if over_limit(address):
             logger.warning(
                 "Enquiry refused: more than %s enquiries this hour from %s",

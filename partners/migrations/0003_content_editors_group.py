@@ -1,7 +1,8 @@
 """The “Content editors” group: may edit pages, partners and benefits, and nothing else."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from genmig.groups import grant
 
 GROUP = "Content editors"
 PERMISSIONS = {
@@ -14,22 +15,7 @@ PERMISSIONS = {
 
 
 def create_group(apps, schema_editor):
-    # Permissions are normally created after all migrations; this group needs them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    for app_label, models in PERMISSIONS.items():
-        for model, actions in models.items():
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label=app_label,
-                    codename__in=[f"{action}_{model}" for action in actions],
-                )
-            )
+    grant(apps, GROUP, PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):
