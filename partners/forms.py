@@ -43,7 +43,7 @@ def repliable_address(value):
     one_line_only(value)
     try:
         sanitize_address(value, "utf-8")
-    except ValueError:
+    except (ValueError, IndexError):  # the standard library's parser trips on some input
         raise ValidationError(
             _("Enter an email address we can reply to, like name@example.org."), code="invalid"
         ) from None
