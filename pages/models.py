@@ -218,7 +218,7 @@ class Update(models.Model):
         _("web address"),
         max_length=80,
         unique=True,
-        help_text=_("Filled in from the title; the update's address is /updates/<this>/."),
+        help_text=_("Filled in from the title; the update's address is /updates/ followed by it."),
     )
     date = models.DateField(
         _("date"),

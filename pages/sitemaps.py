@@ -5,7 +5,15 @@ from django.urls import reverse
 from .models import Page, Resource, Update
 
 
-class PageSitemap(Sitemap):
+class TranslatedSitemap(Sitemap):
+    """Each address once per language, with its versions in the others and x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(TranslatedSitemap):
     """Every published page, the partner directory (the “partners” page) among them."""
 
     def items(self):
@@ -15,7 +23,7 @@ class PageSitemap(Sitemap):
         return page.updated
 
 
-class UpdateSitemap(Sitemap):
+class UpdateSitemap(TranslatedSitemap):
     def items(self):
         return Update.objects.published().order_by("-date", "pk")
 
@@ -23,7 +31,7 @@ class UpdateSitemap(Sitemap):
         return update.updated
 
 
-class ListSitemap(Sitemap):
+class ListSitemap(TranslatedSitemap):
     """The resource and update lists, last modified when their newest item was."""
 
     lists = {"pages:resources": Resource, "pages:updates": Update}

@@ -92,7 +92,7 @@ def test_the_admin_works_under_the_policy(server, tab):
 
     # The admin's scripts run: the address is filled in from the title as it is typed...
     visit(tab, base + "/admin/pages/page/add/")
-    tab.locator("#id_title").press_sequentially("Policy test page")
+    tab.locator("#id_title_en").press_sequentially("Policy test page")
     assert tab.input_value("#id_slug") == "policy-test-page"
     # ...and selecting a row updates the action counter.
     visit(tab, base + "/admin/pages/page/")

@@ -7,7 +7,7 @@ and desktop widths and the horizontal-scrolling check. A new page needs one line
 import json
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -39,12 +39,12 @@ class PublicPage:
 
 def send_the_form_empty(tab):
     with tab.expect_navigation() as navigation:
-        tab.get_by_role("button", name="Send enquiry").click()
+        tab.locator(".enquiry-form [type=submit]").click()
     assert tab.get_by_role("alert").count() == 1, "no summary of errors"
     return navigation.value
 
 
-PUBLIC_PAGES = [
+ENGLISH_PAGES = [
     PublicPage("home", "/"),
     PublicPage("background", "/background/"),
     PublicPage("partners", "/partners/"),
@@ -54,6 +54,12 @@ PUBLIC_PAGES = [
     PublicPage("contact-errors", "/contact/", then=send_the_form_empty),
     PublicPage("contact-thanks", "/contact/thanks/"),
     PublicPage("not-found", "/no-such-page/", status=404),
+]
+# The same pages in French and Spanish, under /fr/ and /es/.
+PUBLIC_PAGES = ENGLISH_PAGES + [
+    replace(page, name=f"{language}-{page.name}", path=f"/{language}{page.path}")
+    for language in ("fr", "es")
+    for page in ENGLISH_PAGES
 ]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -22,7 +22,7 @@
 
     function remaining() {
       var left = Math.max(max - field.value.length, 0);
-      return left === 1 ? one : other.replace("{count}", left.toLocaleString());
+      return left === 1 ? one : other.replace("{count}", left.toLocaleString(document.documentElement.lang || undefined));
     }
 
     var pause;
