@@ -95,7 +95,7 @@ def test_an_edit_through_one_instance_is_seen_at_once_through_the_other(site):
     editor, response = sign_in(a, "editor", PASSWORD, "198.51.100.2")
     assert response.status == 302 and response.header("Location") == "/admin/"
     [(pk,)] = database.execute("SELECT id FROM pages_page WHERE slug = 'background'")
-    saved = editor.submit(a, f"/admin/pages/page/{pk}/change/", {"title": "Edited through A"})
+    saved = editor.submit(a, f"/admin/pages/page/{pk}/change/", {"title_en": "Edited through A"})
     assert saved.status == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', saved.text, re.S)
 
     after = visitor.get(b, "/background/")
