@@ -37,13 +37,18 @@ class ListSitemap(TranslatedSitemap):
     lists = {"pages:resources": Resource, "pages:updates": Update}
 
     def items(self):
+        # Each list's date is read once here, not once per language in lastmod().
+        self.latest = {
+            name: model.objects.published().aggregate(latest=Max("updated"))["latest"]
+            for name, model in self.lists.items()
+        }
         return list(self.lists)
 
     def location(self, name):
         return reverse(name)
 
     def lastmod(self, name):
-        return self.lists[name].objects.published().aggregate(latest=Max("updated"))["latest"]
+        return self.latest[name]
 
 
 sitemaps = {"pages": PageSitemap, "updates": UpdateSitemap, "lists": ListSitemap}

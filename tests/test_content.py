@@ -307,7 +307,16 @@ def add_content(start, stop):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/", "/background/", "/resources/", "/updates/", "/updates/item-1/", "/updates/feed/"]
+    "url",
+    [
+        "/",
+        "/background/",
+        "/resources/",
+        "/updates/",
+        "/updates/item-1/",
+        "/updates/feed/",
+        "/sitemap.xml",
+    ],
 )
 def test_query_count_is_constant_and_within_budget(client, url, django_assert_max_num_queries):
     counts = []
