@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
@@ -61,7 +62,7 @@ def login_locked_out(request, original_response=None, credentials=None):
     """What django-axes answers while sign-in is locked: the admin's page, status 429."""
     context = {
         **admin.site.each_context(request),
-        "title": "Too many failed sign-in attempts",
+        "title": _("Too many failed sign-in attempts"),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
