@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -10,6 +11,35 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 def delete_file_after_commit(storage, name):
     """Remove a replaced or orphaned upload, once the change that orphaned it is saved."""
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def stored_file_name(instance, field_name):
+    """The file the database row refers to now, before a save replaces it."""
+    if instance.pk is None:
+        return None
+    rows = type(instance)._default_manager.filter(pk=instance.pk)
+    return rows.values_list(field_name, flat=True).first()
+
+
+def delete_if_replaced(instance, field_name, previous_name):
+    """After a save: remove the file the row referred to before, if it no longer does."""
+    current = getattr(instance, field_name)
+    if previous_name and previous_name != current.name:
+        delete_file_after_commit(current.storage, previous_name)
+
+
+def delete_files_with_rows(model, *field_names):
+    """Remove a model's uploads when its rows are deleted, one by one or a queryset at once."""
+
+    def remove(sender, instance, **kwargs):
+        for field_name in field_names:
+            file = getattr(instance, field_name)
+            if file:
+                delete_file_after_commit(file.storage, file.name)
+
+    post_delete.connect(
+        remove, sender=model, weak=False, dispatch_uid=f"delete-files:{model._meta.label}"
+    )
 
 
 def validate_pdf(file):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .files import delete_file_after_commit, validate_pdf
+from .files import delete_files_with_rows, delete_if_replaced, stored_file_name, validate_pdf
 from .markdown import render_markdown
 
 
@@ -172,14 +172,9 @@ class Resource(models.Model):
         return f"{self.title} ({self.year})"
 
     def save(self, *args, **kwargs):
-        previous = (
-            Resource.objects.filter(pk=self.pk).values_list("file", flat=True).first()
-            if self.pk
-            else None
-        )
+        previous = stored_file_name(self, "file")
         super().save(*args, **kwargs)
-        if previous and previous != self.file.name:
-            delete_file_after_commit(self.file.storage, previous)
+        delete_if_replaced(self, "file", previous)
 
     def get_absolute_url(self):
         return f"{reverse('pages:resources')}#resource-{self.pk}"
@@ -192,6 +187,9 @@ class Resource(models.Model):
     def link(self):
         """Where a visitor opens the resource: the uploaded file, or else the link."""
         return self.file.url if self.file else self.url
+
+
+delete_files_with_rows(Resource, "file")
 
 
 class UpdateQuerySet(PublishedQuerySet):

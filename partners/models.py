@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pages.files import delete_file_after_commit
+from pages.files import delete_files_with_rows, delete_if_replaced, stored_file_name
 from pages.models import PublishedQuerySet
 
 from .logos import process_logo, validate_logo
@@ -103,26 +101,18 @@ class Partner(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        previous_logo = (
-            Partner.objects.filter(pk=self.pk).values_list("logo", flat=True).first()
-            if self.pk
-            else None
-        )
+        previous_logo = stored_file_name(self, "logo")
         # A newly uploaded logo is replaced by a small WebP copy before it is stored.
         if self.logo and not self.logo._committed:
             self.logo = process_logo(self.logo, self.slug or "logo")
         super().save(*args, **kwargs)
-        if previous_logo and previous_logo != self.logo.name:
-            delete_file_after_commit(self.logo.storage, previous_logo)
+        delete_if_replaced(self, "logo", previous_logo)
 
     def get_absolute_url(self):
         return f"{reverse('partners:directory')}?type={self.type}#{self.slug}"
 
 
-@receiver(post_delete, sender=Partner)
-def delete_logo_with_partner(sender, instance, **kwargs):
-    if instance.logo:
-        delete_file_after_commit(instance.logo.storage, instance.logo.name)
+delete_files_with_rows(Partner, "logo")
 
 
 class Benefit(models.Model):

@@ -4,6 +4,7 @@ import datetime
 import json
 import xml.etree.ElementTree as ET
 import zoneinfo
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,6 +86,25 @@ def test_resource_needs_a_link_or_a_pdf_and_only_a_real_pdf_is_accepted(staff_cl
     assert response.status_code == 302
     resource = Resource.objects.get(title="Brief")
     assert resource.link.startswith("/media/resources/") and resource.link.endswith(".pdf")
+
+
+@pytest.mark.django_db
+def test_replacing_or_deleting_a_resource_leaves_no_orphan_pdf(
+    media_root, django_capture_on_commit_callbacks
+):
+    # Files are removed once the change is committed; the callbacks run those removals.
+    resource = make_resource(url="", file=SimpleUploadedFile("a.pdf", PDF, "application/pdf"))
+    first = Path(resource.file.path)
+    assert first.is_file()
+    resource.file = SimpleUploadedFile("b.pdf", PDF, "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        resource.save()
+    second = Path(resource.file.path)
+    assert second.is_file() and not first.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Resource.objects.filter(pk=resource.pk).delete()
+    assert not second.exists()
+    assert [p for p in media_root.rglob("*") if p.is_file()] == []
 
 
 # Updates
