@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.apps import apps as registry
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
@@ -10,7 +11,18 @@ class GenmigConfig(AppConfig):
     verbose_name = "GenMig website"
 
     def ready(self):
-        from .cache import content_changed
+        from .cache import content_changed, shown_on_pages
 
-        for signal in (post_save, post_delete, m2m_changed):
-            signal.connect(content_changed, dispatch_uid=f"genmig.cache.{id(signal)}")
+        # Only for the models pages show: a receiver for every model would make Django fetch
+        # each row before deleting it (sessions, sign-in logs, purged enquiries), where it
+        # can otherwise delete them all in one statement. Through tables of many-to-many
+        # fields are auto-created models of their app, so m2m_changed is heard too.
+        for model in registry.get_models(include_auto_created=True):
+            if not shown_on_pages(model):
+                continue
+            for signal in (post_save, post_delete, m2m_changed):
+                signal.connect(
+                    content_changed,
+                    sender=model,
+                    dispatch_uid=f"genmig.cache.{model._meta.label}.{id(signal)}",
+                )

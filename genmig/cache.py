@@ -71,7 +71,7 @@ def new_generation():
 
 
 def content_changed(sender, **kwargs):
-    """post_save, post_delete and m2m_changed receiver for every model."""
+    """post_save, post_delete and m2m_changed receiver, for the models pages show (apps.py)."""
     if not shown_on_pages(sender):
         return
     if kwargs.get("action", "post_").startswith("pre_"):

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import translation
 from django.views.generic import DetailView, ListView
 
 from .models import Page, Resource, Update
@@ -89,9 +92,14 @@ class UpdateView(DetailView):
 
 
 def robots_txt(request):
+    # The admin answers under every language's prefix (/admin/, /fr/admin/, /es/admin/).
+    admin_paths = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            admin_paths.append(reverse("admin:index"))
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        *(f"Disallow: {path}" for path in admin_paths),
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

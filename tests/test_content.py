@@ -262,11 +262,12 @@ def test_sitemap_lists_published_pages_updates_and_lists_with_dates(client, make
     assert "/draft/" not in urls and "/updates/secret-news/" not in urls
 
 
-def test_robots_txt_points_to_the_sitemap_and_keeps_admin_out(client):
+def test_robots_txt_points_to_the_sitemap_and_keeps_the_admin_out_in_every_language(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Disallow: /admin/" in body
+    disallowed = [line for line in body.splitlines() if line.startswith("Disallow:")]
+    assert disallowed == ["Disallow: /admin/", "Disallow: /fr/admin/", "Disallow: /es/admin/"]
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
