@@ -104,7 +104,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Local memory unless REDIS_URL names a Redis server, which several instances must share.
+# Redis when REDIS_URL names a server, which instances on several machines must share.
+# Without it, files under CACHE_DIR, which every worker and instance of one machine shares,
+# so that an edit saved through one worker shows through all of them at once.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -117,7 +119,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            # One file per entry; past this many, a third of them are dropped at random.
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=5000)},
+        }
+    }
 
 # Public pages for anonymous visitors are kept in the cache at most this long (genmig/cache.py);
 # saving anything of these apps makes every cached page fresh at once. Enquiries are not shown
@@ -126,7 +135,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]
-PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry"]
+PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "partners.RecentSubmission"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -239,7 +248,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="research@iom.int")
 
 # Enquiries sent through the contact form (partners app).
-# Accepted enquiries per client address and hour, counted in the cache (Redis when shared).
+# Accepted enquiries per client and hour (an IPv6 client: its /64), counted in the database.
 ENQUIRY_RATE_LIMIT = env.int("ENQUIRY_RATE_LIMIT", default=5)
 # A form sent back sooner than this after it was shown is taken for a robot's.
 ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)

@@ -241,3 +241,23 @@ class Enquiry(models.Model):
     def sender(self):
         """Who the enquiry is from: the organization, or the person writing as themselves."""
         return self.organisation or self.name
+
+
+class RecentSubmission(models.Model):
+    """An enquiry accepted in the last hour, counted for the hourly limit per client.
+
+    Kept in the database, so that every worker and instance counts together and no traffic
+    can push the count out of a cache. The client is known only by a keyed hash of its
+    address (an IPv6 client by its /64 network); rows are deleted once an hour old.
+    """
+
+    client = models.CharField(_("client"), max_length=64, db_index=True)
+    submitted_at = models.DateTimeField(_("sent"), db_index=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("recent submission")
+        verbose_name_plural = _("recent submissions")
+
+    def __str__(self):
+        return f"{self.client[:12]} {self.submitted_at:%Y-%m-%d %H:%M}"

@@ -1,53 +1,59 @@
-"""How many enquiries one client address has sent in the last hour.
+"""How many enquiries one client has sent in the last hour.
 
-The count lives in Django's cache, so that every instance of the site sees the same count
-when the cache is shared (Redis, set by REDIS_URL). With the default local-memory cache each
-process counts on its own, which is good enough for one machine.
+The count is kept in the database (RecentSubmission), which every worker and every instance
+shares, with or without Redis, and which no amount of page traffic can evict. A client is
+its address, or for IPv6 its /64 network (what one subscriber usually gets), stored only as
+a keyed hash and only for the hour.
 """
 
-import hashlib
+import ipaddress
 import logging
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from .models import RecentSubmission
 
 logger = logging.getLogger("genmig.enquiries")
 
 WINDOW_SECONDS = 60 * 60
 
 
-def _key(address):
-    digest = hashlib.sha256(address.encode("utf-8", "replace")).hexdigest()[:32]
-    return f"enquiry-rate:{digest}"
-
-
-def count_submission(address):
-    """Count one more submission from this address; return how many it has sent this hour.
-
-    `cache.add` starts the hour's count and `cache.incr` is atomic in Redis, so instances
-    counting at the same moment do not lose each other's submissions.
-    """
-    key = _key(address)
-    if cache.add(key, 1, timeout=WINDOW_SECONDS):
-        return 1
+def client_key(address):
+    """A keyed hash of the client: the address, or the /64 network of an IPv6 address."""
     try:
-        return cache.incr(key)
-    except ValueError:  # the hour ran out between add and incr
-        cache.add(key, 1, timeout=WINDOW_SECONDS)
-        return 1
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        client = address
+    else:
+        if ip.version == 6 and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        if ip.version == 6:
+            client = str(ipaddress.IPv6Network((int(ip), 64), strict=False))
+        else:
+            client = str(ip)
+    return salted_hmac("genmig.enquiry-rate", client, algorithm="sha256").hexdigest()
 
 
 def over_limit(address):
     """Count a submission and say whether it goes past ENQUIRY_RATE_LIMIT for the hour.
 
-    If the cache cannot be reached the enquiry is let through: a lost enquiry from a person
-    is worse than a few more from a robot.
+    Each submission is written first and counted after, so two workers counting at the same
+    moment can never both let one too many through; one that goes past the limit is taken
+    off the count again, so refused attempts do not pile up.
     """
     limit = settings.ENQUIRY_RATE_LIMIT
     if limit <= 0:
         return False
-    try:
-        return count_submission(address) > limit
-    except Exception:
-        logger.exception("Enquiry limit not checked: the cache did not answer")
-        return False
+    now = timezone.now()
+    hour_ago = now - timedelta(seconds=WINDOW_SECONDS)
+    RecentSubmission.objects.filter(submitted_at__lt=hour_ago).delete()
+    client = client_key(address)
+    submission = RecentSubmission.objects.create(client=client, submitted_at=now)
+    sent = RecentSubmission.objects.filter(client=client, submitted_at__gte=hour_ago).count()
+    if sent > limit:
+        submission.delete()
+        return True
+    return False

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
@@ -18,6 +19,19 @@ def plain_http():
     tests of that run the production stack itself (test_production.py).
     """
     with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_folder(tmp_path_factory):
+    """The file cache (the default without REDIS_URL) in a folder of the run's own."""
+    caches = {
+        name: dict(config, LOCATION=str(tmp_path_factory.mktemp(f"cache-{name}")))
+        if config["BACKEND"].endswith("FileBasedCache")
+        else config
+        for name, config in settings.CACHES.items()
+    }
+    with override_settings(CACHES=caches):
         yield
 
 

@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 60
 
 # Variables of the developer's own environment that must not leak into a test instance.
-OWN_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "WEB_CONCURRENCY")
+OWN_VARIABLES = ("DATABASE_URL", "REDIS_URL", "CACHE_KEY_PREFIX", "CACHE_DIR", "WEB_CONCURRENCY")
 
 
 def free_port():
@@ -45,6 +46,9 @@ def production_env(**overrides):
         DJANGO_PROXY_SSL_HEADER="X-Forwarded-Proto",
         WEB_CONCURRENCY="2",
         LOG_LEVEL="INFO",
+        # Without Redis the cache is a folder the instance's workers share; one of its own,
+        # never the project's var/cache that the test process or `make serve` use.
+        CACHE_DIR=tempfile.mkdtemp(prefix="genmig-cache-"),
     )
     env.update(overrides)
     return env
