@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as registry
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class GenmigConfig(AppConfig):
@@ -11,7 +11,7 @@ class GenmigConfig(AppConfig):
     verbose_name = "GenMig website"
 
     def ready(self):
-        from .cache import content_changed, shown_on_pages
+        from .cache import content_changed, migrated, shown_on_pages
 
         # Only for the models pages show: a receiver for every model would make Django fetch
         # each row before deleting it (sessions, sign-in logs, purged enquiries), where it
@@ -26,3 +26,8 @@ class GenmigConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"genmig.cache.{model._meta.label}.{id(signal)}",
                 )
+        # A release's `migrate` starts a fresh page cache: once, not once for every app (and
+        # Django sends it only for apps with models, which this package has none of).
+        post_migrate.connect(
+            migrated, sender=registry.get_app_config("pages"), dispatch_uid="genmig.cache.migrated"
+        )

@@ -11,6 +11,12 @@ served from the cache, and only responses that are the same for every anonymous 
 stored: a 200 to a GET that sets no cookie (a page with a form sets the CSRF cookie, so it is
 never stored) and does not forbid caching itself (the admin, /healthz).
 
+A page is keyed by its address with only the query parameters its view reads
+(genmig/query.py), and by the release: a hash of the static files' manifest, which every
+release's collectstatic writes anew, so a new release never serves pages rendered by the
+old code (whose stylesheets it may not have); `migrate`, the other release step, starts a
+new generation (data migrations change rows without signals).
+
 Browsers get an ETag and a Last-Modified with `Cache-Control: max-age=0, must-revalidate`:
 they keep the page but ask each time whether it changed, which costs a 304 with no body.
 """
@@ -21,9 +27,11 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -31,6 +39,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date
+
+from .query import keep_read_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +90,21 @@ def content_changed(sender, **kwargs):
     # commit, since a page rendered between the two may have read the data before it.
     new_generation()
     transaction.on_commit(new_generation, robust=True)
+
+
+def migrated(sender, **kwargs):
+    """post_migrate receiver: a release starts a fresh page cache."""
+    new_generation()
+
+
+def release_id():
+    """A hash of the static files' manifest: it changes with every release that changes them."""
+    manifest_name = getattr(staticfiles_storage, "manifest_name", None)
+    try:
+        manifest = Path(settings.STATIC_ROOT, manifest_name).read_bytes()
+    except (OSError, TypeError):
+        return "none"  # DEBUG serves static files under their plain names
+    return hashlib.sha256(manifest).hexdigest()[:16]
 
 
 def _current_generation(found):
@@ -135,9 +160,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.seconds = settings.PAGE_CACHE_SECONDS
         self.local = LocalBodies(settings.PAGE_CACHE_LOCAL_BYTES)
+        self.release = release_id()
 
     def __call__(self, request):
-        if not self.may_serve_from_cache(request):
+        known = request.method in ("GET", "HEAD") and keep_read_parameters(request) is not None
+        if not self.may_serve_from_cache(request, known):
             return self.not_cached(request, self.get_response(request))
         key = self.page_key(request)
         try:
@@ -163,18 +190,21 @@ class PageCacheMiddleware:
             response=response,
         )
 
-    def may_serve_from_cache(self, request):
+    def may_serve_from_cache(self, request, known):
+        # A view that does not say which parameters it reads may read any: with a query
+        # string, each would be a page of its own.
         return (
             self.seconds > 0
+            and (known or not request.META.get("QUERY_STRING"))
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and CookieStorage.cookie_name not in request.COOKIES
         )
 
-    @staticmethod
-    def page_key(request):
+    def page_key(self, request):
+        # The query string holds only the parameters the page reads (keep_read_parameters).
         address = request.build_absolute_uri().encode()
-        return f"pagecache:page:{hashlib.sha256(address).hexdigest()}"
+        return f"pagecache:page:{self.release}:{hashlib.sha256(address).hexdigest()}"
 
     @staticmethod
     def body_key(etag):

@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from genmig.query import page_number, reads_query
 from genmig.views import healthz, media
 from pages.sitemaps import sitemaps
 from pages.views import robots_txt
@@ -14,7 +15,12 @@ admin.site.site_title = _("GenMig admin")
 admin.site.index_title = _("Edit the GenMig website")
 
 urlpatterns = [
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        reads_query(p=page_number)(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     *([] if settings.MEDIA_BUCKET else [re_path(r"^media/(?P<path>.+)$", media, name="media")]),

@@ -14,6 +14,7 @@ class UpdatesFeed(Feed):
         "Action Lab of IOM."
     )
     link = reverse_lazy("pages:updates")
+    query_parameters = {}
 
     def items(self):
         return Update.objects.published().order_by("-date", "-pk")[:30]

@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.generic import DetailView, ListView
 
+from genmig.query import one_of, page_number, reads_query
+
 from .models import Page, Resource, Update
 
 
@@ -23,6 +25,7 @@ class PageView(DetailView):
     """A published page; staff may also preview unpublished ones."""
 
     context_object_name = "page"
+    query_parameters = {}
 
     def get_object(self, queryset=None):
         page = published_page(self.request, self.kwargs["slug"])
@@ -64,6 +67,7 @@ class ResourceListView(TypeFilterMixin, ListView):
     template_name = "pages/resources.html"
     context_object_name = "resources"
     type_choices = Resource.Type.choices
+    query_parameters = {"type": one_of(Resource.Type.values)}
 
     def get_queryset(self):
         resources = Resource.objects.published()
@@ -76,6 +80,7 @@ class UpdateListView(ListView):
     template_name = "pages/updates.html"
     context_object_name = "updates"
     paginate_by = 10
+    query_parameters = {"page": page_number}
 
     def get_queryset(self):
         return Update.objects.published().upcoming_first()
@@ -84,6 +89,7 @@ class UpdateListView(ListView):
 class UpdateView(DetailView):
     template_name = "pages/update.html"
     context_object_name = "update"
+    query_parameters = {}
 
     def get_queryset(self):
         if self.request.user.is_staff:
@@ -91,6 +97,7 @@ class UpdateView(DetailView):
         return Update.objects.published()
 
 
+@reads_query()
 def robots_txt(request):
     # The admin answers under every language's prefix (/admin/, /fr/admin/, /es/admin/).
     admin_paths = []

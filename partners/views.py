@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from genmig.http import client_ip
+from genmig.query import one_of
 from pages.views import published_page
 
 from . import notifications
@@ -29,6 +30,7 @@ class PartnerDirectoryView(TemplateView):
 
     template_name = "partners/directory.html"
     INTRO_SLUG = "partners"
+    query_parameters = {"type": one_of(PartnerType.values)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -77,6 +79,7 @@ class ContactView(FormView):
     limited_template_name = "partners/contact_limited.html"
     form_class = EnquiryForm
     success_url = reverse_lazy("partners:contact_thanks")
+    query_parameters = {"topic": one_of(Enquiry.Topic.values)}
 
     def get_initial(self):
         initial = super().get_initial()
@@ -135,3 +138,4 @@ class ContactView(FormView):
 
 class ContactThanksView(TemplateView):
     template_name = "partners/contact_thanks.html"
+    query_parameters = {}

@@ -19,8 +19,9 @@ from genmig.cache import (
     new_generation,
     shown_on_pages,
 )
-from pages.models import Page
+from pages.models import Page, Update
 from partners.models import Benefit, Partner
+from tests.helpers import tags
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +236,58 @@ def test_rows_no_page_shows_are_deleted_in_one_statement(django_assert_num_queri
     cache.set(GENERATION_KEY, "before")
     Benefit.objects.all().delete()
     assert cache.get(GENERATION_KEY) != "before"
+
+
+def cache_entries():
+    return len(cache._list_cache_files())  # the file cache, the default without Redis
+
+
+def self_links(html):
+    """Every address the page gives for itself: canonical, og:url, its other languages."""
+    links = [t["href"] for t in tags(html, "link") if t.get("rel") in ("canonical", "alternate")]
+    links += [t["content"] for t in tags(html, "meta") if t.get("property") == "og:url"]
+    links += [t["href"] for t in tags(html, "a") if t.get("hreflang")]
+    return links
+
+
+def test_a_parameter_no_page_reads_makes_no_new_entry_and_no_link(client):
+    home = client.get("/")
+    entries = cache_entries()
+    for number in range(1, 401):
+        response = client.get(f"/?x={number}")
+        assert response["ETag"] == home["ETag"]
+    assert cache_entries() == entries
+    html = client.get("/fr/partners/?x=1&utm_source=mail").content.decode()
+    links = self_links(html)
+    assert "http://testserver/fr/partners/" in links and "http://testserver/es/partners/" in links
+    assert not [link for link in links if "?" in link]
+
+
+def test_pages_are_kept_apart_by_the_parameters_they_read(client):
+    Partner.objects.create(name="Research Institute", slug="ri", type="research", published=True)
+    Partner.objects.create(name="A Government", slug="gov", type="government", published=True)
+    everyone = client.get("/partners/")
+    research = client.get("/partners/?type=research")
+    assert research["ETag"] != everyone["ETag"]
+    assert "A Government" not in research.content.decode()
+    # Other parameters beside it, or a type that does not exist, make no page of their own.
+    assert client.get("/partners/?x=2&type=research")["ETag"] == research["ETag"]
+    assert client.get("/partners/?type=nonsense")["ETag"] == everyone["ETag"]
+    links = self_links(client.get("/partners/?type=research&x=2").content.decode())
+    assert "http://testserver/partners/?type=research" in links
+    assert "http://testserver/es/partners/?type=research" in links
+    assert not [link for link in links if "x=" in link]
+
+
+def test_the_pages_of_a_list_are_kept_apart_and_page_one_is_the_list(client):
+    for number in range(12):
+        Update.objects.create(title=f"News {number}", slug=f"news-{number}", published=True)
+    first = client.get("/updates/")
+    assert client.get("/updates/?page=1")["ETag"] == first["ETag"]
+    second = client.get("/updates/?page=2&x=1")
+    assert second.status_code == 200 and second["ETag"] != first["ETag"]
+    assert client.get("/updates/?page=02")["ETag"] == second["ETag"]
+    links = self_links(second.content.decode())
+    assert "http://testserver/updates/?page=2" in links
+    assert "http://testserver/fr/updates/?page=2" in links
+    assert client.get("/updates/?page=3").status_code == 404

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from genmig.query import page_address
 from pages.chart import female_share_chart
 
 register = template.Library()
@@ -50,7 +51,7 @@ def organization_json_ld(context):
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """This page in each of the site's languages: code, name in that language, address."""
-    url = context["request"].build_absolute_uri()
+    url = page_address(context["request"])
     return [
         {
             "code": code,
@@ -59,6 +60,12 @@ def language_versions(context):
         }
         for code, _name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag(name="page_address", takes_context=True)
+def page_address_tag(context):
+    """This page's address with only the query parameters it reads: its canonical address."""
+    return page_address(context["request"])
 
 
 @register.simple_tag
