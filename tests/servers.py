@@ -54,10 +54,10 @@ def production_env(**overrides):
     return env
 
 
-def manage(env, *args):
+def manage(env, *args, root=ROOT):
     result = subprocess.run(  # noqa: S603 (the tests' own arguments)
         [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         capture_output=True,
         text=True,
@@ -124,8 +124,9 @@ class Response:
 class Gunicorn:
     """One instance: `gunicorn -c genmig/gunicorn.conf.py` on a free loopback port."""
 
-    def __init__(self, env, log_path, host=None):
+    def __init__(self, env, log_path, host=None, root=ROOT):
         self.env = env
+        self.root = root  # where the site's code is: a copy of it, to test a release
         self.log_path = Path(log_path)
         self.process = None
         self.port = None
@@ -138,7 +139,7 @@ class Gunicorn:
         self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "genmig/gunicorn.conf.py"],
-            cwd=ROOT,
+            cwd=self.root,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
