@@ -43,7 +43,9 @@ def release_steps(env, root):
 
 
 def start(site, name):
-    return Gunicorn(site["env"], site["logs"] / f"{name}.log", root=site["root"]).start()
+    # One host name before and after the restart (whose port is another), as in production.
+    log = site["logs"] / f"{name}.log"
+    return Gunicorn(site["env"], log, host="localhost", root=site["root"]).start()
 
 
 def stylesheet(html):
@@ -84,6 +86,10 @@ def test_a_release_names_its_new_stylesheet_at_once_and_keeps_the_old_one(site):
         css = site["root"] / "static" / "css" / "site.css"
         css.write_text(css.read_text() + "\n.release-marker { color: #0033a0; }\n")
         release_steps(site["env"], site["root"])
+        # Until it is restarted, the running code renders and stores its own pages, as an
+        # instance not yet restarted does while others already run the new release.
+        for path in PATHS:
+            assert stylesheet(server.get(f"{path}?after=release").text) == old
     finally:
         server.stop()
     server = start(site, "after")
