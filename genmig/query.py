@@ -68,6 +68,9 @@ def keep_read_parameters(request):
     parameters = _declared(request.path_info, urlconf)
     if parameters is None:
         return None
+    if not request.META.get("QUERY_STRING"):
+        request.page_query = ""
+        return ""
     kept = QueryDict(mutable=True)
     for name, written in parameters.items():
         value = request.GET.get(name)
