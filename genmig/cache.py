@@ -3,8 +3,9 @@
 Every cached page is stored with the cache "generation" current when it was rendered. Saving
 or deleting anything of an app whose content pages show (settings.PAGE_CACHE_APPS) sets a new
 generation, so every page rendered before is stale at once. The generation lives in the same
-cache as the pages (Redis when REDIS_URL is set), so an edit made through one instance is seen
-through every other at once.
+cache as the pages (Redis when REDIS_URL is set, else the folder CACHE_DIR that every worker
+of the machine shares), so an edit made through one worker or instance is seen through every
+other at once.
 
 A visitor with a session (staff signed in to the admin) or with a message waiting is never
 served from the cache, and only responses that are the same for every anonymous visitor are
