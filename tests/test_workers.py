@@ -37,6 +37,8 @@ def server(tmp_path_factory):
     )
     manage(env, "migrate", "--noinput")
     instance = Gunicorn(env, folder / "gunicorn.log").start()
+    # Every worker up and taking connections before any test pins requests to them.
+    on_every_worker(instance, "/robots.txt", "started")
     yield instance
     instance.stop()
 
