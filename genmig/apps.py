@@ -10,6 +10,7 @@ class GenmigConfig(AppConfig):
     verbose_name = "GenMig website"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the system checks)
         from .cache import content_changed
 
         for signal in (post_save, post_delete, m2m_changed):

@@ -63,7 +63,7 @@ def _start_django(**overrides):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+        if not key.startswith("DJANGO_") and key not in ("DATABASE_URL", "EMAIL_URL")
     }
     environment.update(overrides)
     return subprocess.run(
@@ -76,17 +76,24 @@ def _start_django(**overrides):
     )
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+PRODUCTION_MINIMUM = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "genmig.example.org",
+    "EMAIL_URL": "smtp+tls://genmig:secret@smtp.example.org:587",
+}
+
+
+@pytest.mark.parametrize("missing", list(PRODUCTION_MINIMUM))
 def test_production_settings_refuse_to_start_without(missing):
-    complete = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "genmig.example.org"}
+    complete = dict(PRODUCTION_MINIMUM)
     del complete[missing]
     result = _start_django(**complete)
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
 
 
-def test_production_settings_start_with_key_and_hosts():
-    result = _start_django(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="genmig.example.org")
+def test_production_settings_start_with_key_hosts_and_mail_server():
+    result = _start_django(**PRODUCTION_MINIMUM)
     assert result.returncode == 0, result.stderr
 
 
