@@ -120,7 +120,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("notification email"), ordering="delivery_status")
     def delivery(self, obj):
-        if obj.delivery_status == Enquiry.Delivery.SENT:
+        if obj.delivery_status != Enquiry.Delivery.PENDING:
             return obj.get_delivery_status_display()
         attempts = ngettext("%(count)d attempt", "%(count)d attempts", obj.delivery_attempts) % {
             "count": obj.delivery_attempts
@@ -172,7 +172,8 @@ class EnquiryAdmin(admin.ModelAdmin):
         )
         if not pending:
             self.message_user(
-                request, _("The notification emails of these enquiries were already sent.")
+                request,
+                _("None of the selected enquiries has a notification email waiting to be sent."),
             )
             return
         sent, failed = notifications.retry(pending)

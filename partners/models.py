@@ -173,6 +173,8 @@ class Enquiry(models.Model):
     class Delivery(models.TextChoices):
         PENDING = "pending", _("Not sent yet")
         SENT = "sent", _("Sent")
+        # Caught by the robot trap: kept, marked spam, and never emailed.
+        WITHHELD = "withheld", _("Not sent (caught as spam)")
 
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     name = models.CharField(_("name"), max_length=200)

@@ -215,4 +215,3 @@ def test_no_enquiry_content_reaches_the_log_on_the_console(site_env, tmp_path):
         instance.stop()
     assert "research@iom.int" in log
     assert_no_enquiry_content(instance.log_text(), fields)
-

@@ -54,7 +54,7 @@ def form_data(**changes):
         "country": "Senegal",
         "message": "We would like to discuss a research partnership on remittances.",
         "privacy": "on",
-        "website": "",
+        "extra_info": "",
         "started": sign_start(),
     }
     data.update(changes)
@@ -117,10 +117,27 @@ def test_the_form_labels_every_field_and_states_the_privacy_notice(client, setti
 @pytest.mark.django_db
 def test_the_honeypot_is_hidden_from_people_and_from_screen_readers(client):
     html = client.get(CONTACT).content.decode()
-    trap = next(field for field in tags(html, "input") if field.get("name") == "website")
+    hidden = html.split('<div class="hp" aria-hidden="true">', 1)[1].split("</div>", 1)[0]
+    (trap,) = tags(hidden, "input")
     assert trap["tabindex"] == "-1"
     assert trap["autocomplete"] == "off"
-    assert '<div class="hp" aria-hidden="true">' in html
+    # Password managers are asked to leave it alone.
+    assert "data-1p-ignore" in trap and trap["data-lpignore"] == "true"
+
+
+@pytest.mark.django_db
+def test_the_honeypot_is_named_like_nothing_browsers_fill_in(client):
+    html = client.get(CONTACT).content.decode()
+    hidden = html.split('<div class="hp" aria-hidden="true">', 1)[1].split("</div>", 1)[0]
+    (trap,) = tags(hidden, "input")
+    (label,) = tags(hidden, "label")
+    # Words autofill and password managers look for in a field's name, id and type.
+    autofilled = ("web", "url", "site", "mail", "name", "phone", "tel", "address", "company")
+    for word in autofilled:
+        assert word not in trap["name"].lower()
+        assert word not in trap["id"].lower()
+    assert trap.get("type", "text") == "text"
+    assert label["for"] == trap["id"]
 
 
 @pytest.mark.django_db
@@ -480,13 +497,34 @@ def test_with_the_cache_unreachable_the_enquiry_is_still_taken(send, smtp_server
 
 
 @pytest.mark.django_db
-def test_a_filled_honeypot_shows_thanks_but_stores_and_sends_nothing(send, smtp_server, caplog):
+def test_a_filled_honeypot_stores_the_enquiry_as_spam_and_sends_nothing(
+    send, smtp_server, caplog, django_capture_on_commit_callbacks
+):
     with caplog.at_level(logging.INFO, logger="genmig.enquiries"):
-        response = send(form_data(website="https://spam.example"))
+        response = send(form_data(extra_info="https://spam.example"))
     assert response.status_code == 302
-    assert not Enquiry.objects.exists()
+    assert response["Location"] == THANKS
+    enquiry = Enquiry.objects.get()
+    assert enquiry.name == "Amina Diallo"
+    assert enquiry.status == Enquiry.Status.SPAM
+    assert enquiry.delivery_status == Enquiry.Delivery.WITHHELD
     assert smtp_server.messages == []
     assert "hidden field was filled in" in caplog.text
+    # Neither the cron job nor a retry sends it later.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_pending_enquiries")
+    assert notifications.retry([enquiry.pk]) == (0, 0)
+    assert smtp_server.messages == []
+
+
+@pytest.mark.django_db
+def test_an_enquiry_caught_by_the_honeypot_is_listed_under_spam_in_the_admin(send, staff_client):
+    send(form_data(extra_info="filled by a robot", name="Robot Sender"))
+    send(form_data(name="Person Sender"))
+    spam = staff_client.get("/admin/partners/enquiry/?status__exact=spam").content.decode()
+    assert "Robot Sender" in spam and "Person Sender" not in spam
+    html = staff_client.get("/admin/partners/enquiry/").content.decode()
+    assert "Not sent (caught as spam)" in html
 
 
 @pytest.mark.django_db
