@@ -257,6 +257,9 @@ CONTACT_EMAIL = env("CONTACT_EMAIL", default="research@iom.int")
 ENQUIRY_RATE_LIMIT = env.int("ENQUIRY_RATE_LIMIT", default=5)
 # A form sent back sooner than this after it was shown is taken for a robot's.
 ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)
+# Seconds the admin's "retry sending" spends sending before it leaves the rest to
+# send_pending_enquiries; well under GUNICORN_TIMEOUT, as each email may take EMAIL_TIMEOUT.
+ENQUIRY_RETRY_SECONDS = env.int("ENQUIRY_RETRY_SECONDS", default=10)
 # How long enquiries are kept; the privacy notice says so and purge_enquiries deletes older ones.
 ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=730)
 # The client address is REMOTE_ADDR unless the site runs behind this many reverse proxies,

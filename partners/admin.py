@@ -1,5 +1,6 @@
 import csv
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
@@ -176,7 +177,7 @@ class EnquiryAdmin(admin.ModelAdmin):
                 _("None of the selected enquiries has a notification email waiting to be sent."),
             )
             return
-        sent, failed = notifications.retry(pending)
+        sent, failed, left = notifications.retry(pending, seconds=settings.ENQUIRY_RETRY_SECONDS)
         if sent:
             self.message_user(
                 request,
@@ -195,6 +196,19 @@ class EnquiryAdmin(admin.ModelAdmin):
                 )
                 % {"count": failed},
                 messages.WARNING,
+            )
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email was not tried now, to keep this page quick; it will be "
+                    "sent within a few minutes by the regular sending job.",
+                    "%(count)d emails were not tried now, to keep this page quick; they will "
+                    "be sent within a few minutes by the regular sending job.",
+                    left,
+                )
+                % {"count": left},
+                messages.INFO,
             )
 
     @admin.action(description=_("Export the selected enquiries (CSV)"), permissions=["view"])
