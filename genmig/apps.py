@@ -1,3 +1,5 @@
+import mimetypes
+
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -10,6 +12,10 @@ class GenmigConfig(AppConfig):
     verbose_name = "GenMig website"
 
     def ready(self):
+        # Logos are stored as WebP; Python knows the type only from 3.11 on, and elsewhere
+        # only if the system's mime.types says so. Uploads are served by their extension.
+        mimetypes.add_type("image/webp", ".webp")
+
         from . import checks  # noqa: F401 (registers the system checks)
         from .cache import content_changed
 

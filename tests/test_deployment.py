@@ -190,20 +190,20 @@ def assert_no_enquiry_content(log, fields):
     assert fields["name"].split("-")[-1] not in log  # nor any part that makes it unique
 
 
-def test_no_enquiry_content_reaches_the_log_when_mail_is_sent(site, mail_server):
+def test_no_enquiry_content_reaches_the_log_whether_mail_is_sent_or_printed(
+    site, mail_server, site_env, tmp_path
+):
+    # Through a real mail server: the notification carries the content, the log does not.
     fields = personal_enquiry()
     response = Browser(forwarded_for="198.51.100.60").submit(site, "/contact/", fields)
     assert response.status == 302, response
-    # The notification went out, with the content, to the mail server only.
     delivered = [m for m in mail_server.messages if fields["email"] in str(m["Reply-To"])]
     assert len(delivered) == 1
     assert fields["message"] in delivered[0].get_content()
-    log = log_lines_after(site, "notification sent to")
-    assert_no_enquiry_content(log, fields)
+    log_lines_after(site, "notification sent to")
     assert_no_enquiry_content(site.log_text(), fields)
 
-
-def test_no_enquiry_content_reaches_the_log_on_the_console(site_env, tmp_path):
+    # With the console as mail server (make serve's trial), nothing of it is printed either.
     env = dict(site_env, EMAIL_URL="consolemail://", WEB_CONCURRENCY="1")
     instance = Gunicorn(env, tmp_path / "gunicorn.log").start()
     try:
