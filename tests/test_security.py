@@ -100,3 +100,36 @@ def test_production_settings_start_with_key_hosts_and_mail_server():
 def test_debug_mode_starts_with_no_configuration():
     result = _start_django(DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("header", "proxies", "expected"),
+    [
+        ("X-Forwarded-Proto", 0, {"genmig.W001"}),  # behind a proxy, every visitor is one
+        ("", 1, {"genmig.W002"}),
+        ("X-Forwarded-Proto", 1, set()),
+        ("", 0, set()),
+    ],
+)
+def test_the_deploy_check_warns_when_the_proxy_settings_disagree(
+    settings, header, proxies, expected
+):
+    from django.core.checks import run_checks
+
+    settings.PROXY_SSL_HEADER = header
+    settings.TRUSTED_PROXY_COUNT = proxies
+    found = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert found & {"genmig.W001", "genmig.W002"} == expected
+    # Only with --deploy: a developer's machine has no proxy.
+    assert not {message.id for message in run_checks()} & {"genmig.W001", "genmig.W002"}
+
+
+def test_the_documented_environment_sets_one_proxy_consistently():
+    documented = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            documented[name.strip()] = value.strip()
+    assert documented["DJANGO_PROXY_SSL_HEADER"] == "X-Forwarded-Proto"
+    assert documented["TRUSTED_PROXY_COUNT"] == "1"
+    assert documented["FORWARDED_ALLOW_IPS"]
