@@ -30,6 +30,7 @@ run: $(VENV)/.installed | var
 # Tests run with production settings (DEBUG off) and throwaway credentials.
 test: export DJANGO_SECRET_KEY ?= insecure-key-for-tests-only
 test: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1,testserver
+test: export EMAIL_URL ?= memorymail://
 test: $(VENV)/.installed-dev | var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -40,13 +41,16 @@ test: $(VENV)/.installed-dev | var
 # The production stack on this machine: collectstatic, migrate, then gunicorn with DEBUG off
 # at http://127.0.0.1:8000 (genmig/gunicorn.conf.py). Plain HTTP, so no redirect to HTTPS and
 # no Secure-only cookies unless set. Without DJANGO_SECRET_KEY a throwaway key is made up for
-# the run (sessions end with it); a deployment sets every variable .env.example lists.
+# the run (sessions end with it); without EMAIL_URL no email is sent (the log notes each one,
+# without its content); a deployment sets every variable .env.example lists.
 serve: $(VENV)/.installed | var
 	@if [ -z "$${DJANGO_SECRET_KEY:-}" ]; then echo "make serve: warning: DJANGO_SECRET_KEY is not set; using a throwaway key for this run only."; fi
 	@if [ -z "$${DJANGO_ALLOWED_HOSTS:-}" ]; then echo "make serve: warning: DJANGO_ALLOWED_HOSTS is not set; answering on localhost and 127.0.0.1 only."; fi
+	@if [ -z "$${EMAIL_URL:-}" ]; then echo "make serve: WARNING: EMAIL_URL is not set: NO EMAIL WILL BE SENT. Enquiry notifications are only noted in the log (without their content) and marked sent. Set EMAIL_URL to a mail server for anything but a trial."; fi
 	@export DJANGO_DEBUG=0 \
 	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}" \
+	  EMAIL_URL="$${EMAIL_URL:-consolemail://}" \
 	  DJANGO_SECURE_SSL_REDIRECT="$${DJANGO_SECURE_SSL_REDIRECT:-0}" \
 	  DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-0}" \
 	  && $(PY) manage.py collectstatic --noinput --verbosity 0 \

@@ -267,6 +267,8 @@ def main():
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
             DJANGO_PROXY_SSL_HEADER="X-Forwarded-Proto",
+            TRUSTED_PROXY_COUNT="1",
+            EMAIL_URL="consolemail://",
             DATABASE_URL=database_url,
             CONN_MAX_AGE="60",
             REDIS_URL=redis_url,

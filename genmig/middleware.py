@@ -1,5 +1,26 @@
 from django.conf import settings
 
+from genmig.views import healthz
+
+HEALTH_CHECK_PATH = "/healthz"
+
+
+class HealthCheckMiddleware:
+    """Answer the load balancer's /healthz before anything else looks at the request.
+
+    The balancer probes each instance over plain HTTP by its own address, so neither the
+    redirect to HTTPS nor the check of the Host header (ALLOWED_HOSTS) may stand in the way.
+    The answer says nothing but ok, degraded or unavailable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == HEALTH_CHECK_PATH and request.method in ("GET", "HEAD"):
+            return healthz(request)
+        return self.get_response(request)
+
 
 class PermissionsPolicyMiddleware:
     """Turn off the browser features the site does not use, on every response.

@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .files import delete_files_with_rows, delete_if_replaced, stored_file_name, validate_pdf
+from .files import (
+    delete_files_with_rows,
+    delete_if_replaced,
+    hash_new_upload,
+    stored_file_name,
+    validate_pdf,
+)
 from .markdown import render_markdown
 
 
@@ -173,6 +179,7 @@ class Resource(models.Model):
 
     def save(self, *args, **kwargs):
         previous = stored_file_name(self, "file")
+        hash_new_upload(self, "file")
         super().save(*args, **kwargs)
         delete_if_replaced(self, "file", previous)
 

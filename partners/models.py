@@ -141,9 +141,10 @@ class Benefit(models.Model):
 
 class EnquiryQuerySet(models.QuerySet):
     def due(self, now=None):
-        """Enquiries whose notification email has not gone out and may be tried now."""
+        """Enquiries whose notification email has not gone out and may be tried now: pending,
+        or claimed by an attempt that never finished (its claim ran out)."""
         return self.filter(
-            delivery_status=Enquiry.Delivery.PENDING,
+            delivery_status__in=[Enquiry.Delivery.PENDING, Enquiry.Delivery.SENDING],
             next_delivery_at__lte=now or timezone.now(),
         )
 
@@ -173,6 +174,10 @@ class Enquiry(models.Model):
     class Delivery(models.TextChoices):
         PENDING = "pending", _("Not sent yet")
         SENT = "sent", _("Sent")
+        # Claimed by one attempt, which is talking to the mail server now.
+        SENDING = "sending", _("Being sent")
+        # Caught by the robot trap: kept, marked spam, and never emailed.
+        WITHHELD = "withheld", _("Not sent (caught as spam)")
 
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     name = models.CharField(_("name"), max_length=200)
