@@ -95,6 +95,11 @@ def render(
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)
     site = substitute(site, "https://$host$request_uri", f"https://$host:{https_port}$request_uri")
     site = substitute(site, "server_name genmig.example.org;", "server_name localhost;")
+    if https_port != 443:
+        # The site checks a form's Origin against the host it is told, port included.
+        site = substitute(
+            site, "proxy_set_header Host $host;", f"proxy_set_header Host $host:{https_port};"
+        )
     site = substitute(site, "/etc/letsencrypt/live/genmig.example.org/fullchain.pem", certificate)
     site = substitute(site, "/etc/letsencrypt/live/genmig.example.org/privkey.pem", key)
     site = substitute(site, "alias /srv/genmig/var/media/;", f"alias {media_root}/;")
