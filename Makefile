@@ -74,11 +74,15 @@ front: $(VENV)/.installed | var
 	fi
 	FRONT_HTTPS_PORT=$(FRONT_HTTPS_PORT) FRONT_HTTP_PORT=$(FRONT_HTTP_PORT) $(PY) deploy/nginx/local.py
 
-# Load the production stack with wrk and print the figures (bench/run.py). Not part of
-# make test. Installs wrk and redis-server with apt-get when they are missing (as root).
+# Load the production stack with wrk and print the figures (bench/run.py), gunicorn alone and
+# through the front. Not part of make test. Installs wrk, redis-server, nginx and its Brotli
+# modules with apt-get when they are missing (as root).
 bench: $(VENV)/.installed | var
-	@for tool in wrk redis-server; do \
-	  command -v $$tool >/dev/null && continue; \
+	@for tool in wrk redis-server nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static; do \
+	  case $$tool in \
+	    libnginx-mod-http-brotli-*) [ -e /usr/lib/nginx/modules/ngx_http_brotli_$${tool#libnginx-mod-http-brotli-}_module.so ] && continue;; \
+	    *) command -v $$tool >/dev/null && continue;; \
+	  esac; \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "make bench: installing $$tool"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$tool >/dev/null || exit 1; \
