@@ -470,3 +470,25 @@ def test_with_every_instance_stopped_the_front_keeps_serving_pages(front):
         assert unavailable.header("Cache-Control") == "no-store"
         for name in SECURITY_HEADERS:
             assert len(unavailable.headers.get_all(name) or []) == 1, name
+
+
+def test_the_contact_page_while_every_instance_is_down_is_accessible(front, open_tab, tmp_path):
+    """After the test above: both instances are still stopped."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_browser import AXE_TAGS, axe_report
+
+    site = front["front"]
+    for width in (360, 1280):
+        tab = open_tab(width=width, ignore_https_errors=True)
+        response = tab.goto(f"{site.origin}/contact/")
+        assert response.status in (502, 503)
+        assert tab.evaluate("document.styleSheets[0].cssRules.length") > 0  # styled
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        tab.screenshot(path=tmp_path / f"contact-unavailable-{width}.png", full_page=True)
+        results = Axe().run(
+            tab,
+            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+        )
+        assert results.response["passes"]
+        assert not results.response["violations"], axe_report(results.response["violations"])
