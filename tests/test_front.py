@@ -263,11 +263,22 @@ def test_an_edit_shows_through_the_front_within_the_shared_cache_time(front):
     assert saved.status == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', saved.text, re.S)
     edited = time.monotonic()
     while title not in site.get("/background/").text:
-        assert time.monotonic() - edited < SHARED_SECONDS + 1.5, "the edit did not show in time"
+        assert time.monotonic() - edited < SHARED_SECONDS + 1, "the edit did not show in time"
         time.sleep(0.1)
     shown = time.monotonic() - edited
     print(f"an edit showed through the front after {shown:.2f} s (s-maxage {SHARED_SECONDS} s)")
     assert before.header("X-Cache-Status") == "HIT"
+
+    # A page nobody asked for since: the first visitor after s-maxage gets the edit, not the
+    # copy the front kept.
+    until_cached(site, "/background/")
+    again = f"Edited once more {secrets.token_hex(3)}"
+    saved = editor.submit(site, f"/admin/pages/page/{pk}/change/", {"title_en": again})
+    assert saved.status == 302
+    time.sleep(SHARED_SECONDS + 0.2)
+    first_visit = site.get("/background/")
+    assert again in first_visit.text
+    assert first_visit.header("X-Cache-Status") in ("EXPIRED", "MISS")
 
 
 def multipart(fields, files):
@@ -321,7 +332,7 @@ def test_a_two_megabyte_logo_uploads_through_the_front(front):
     )
     saved = site.request("POST", path, headers=headers, body=body)
     assert saved.status == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', saved.text, re.S)
-    deadline = time.monotonic() + SHARED_SECONDS + 1.5  # the front may keep the old page
+    deadline = time.monotonic() + SHARED_SECONDS + 1  # the front may keep the old page
     while not (
         logo_path := re.search(r'src="(/media/partners/logos/[^"]+)"', site.get("/partners/").text)
     ):
@@ -503,7 +514,10 @@ def test_the_contact_page_while_every_instance_is_down_is_accessible(front, open
         tab.screenshot(path=tmp_path / f"contact-unavailable-{width}.png", full_page=True)
         results = Axe().run(
             tab,
-            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+            options={
+                "runOnly": {"type": "tag", "values": [*AXE_TAGS, "wcag22aa", "best-practice"]},
+                "resultTypes": ["violations"],
+            },
         )
         assert results.response["passes"]
         assert not results.response["violations"], axe_report(results.response["violations"])
