@@ -34,6 +34,8 @@ from tests.servers import (
 
 PASSWORD = "a-long-test-password-for-the-front"
 SHARED_SECONDS = 2  # PAGE_SHARED_CACHE_SECONDS: how long nginx may keep a page
+# nginx counts a page's freshness in whole seconds of its clock: up to one second more.
+SHOWN_WITHIN = SHARED_SECONDS + 1.5
 ENQUIRY_RATE_LIMIT = 3
 SECURITY_HEADERS = (
     "Content-Security-Policy",
@@ -263,7 +265,7 @@ def test_an_edit_shows_through_the_front_within_the_shared_cache_time(front):
     assert saved.status == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', saved.text, re.S)
     edited = time.monotonic()
     while title not in site.get("/background/").text:
-        assert time.monotonic() - edited < SHARED_SECONDS + 1, "the edit did not show in time"
+        assert time.monotonic() - edited < SHOWN_WITHIN, "the edit did not show in time"
         time.sleep(0.1)
     shown = time.monotonic() - edited
     print(f"an edit showed through the front after {shown:.2f} s (s-maxage {SHARED_SECONDS} s)")
@@ -275,10 +277,11 @@ def test_an_edit_shows_through_the_front_within_the_shared_cache_time(front):
     again = f"Edited once more {secrets.token_hex(3)}"
     saved = editor.submit(site, f"/admin/pages/page/{pk}/change/", {"title_en": again})
     assert saved.status == 302
-    time.sleep(SHARED_SECONDS + 0.2)
+    time.sleep(SHOWN_WITHIN)
     first_visit = site.get("/background/")
-    assert again in first_visit.text
-    assert first_visit.header("X-Cache-Status") in ("EXPIRED", "MISS")
+    status = first_visit.header("X-Cache-Status")
+    assert again in first_visit.text, status
+    assert status in ("EXPIRED", "MISS")
 
 
 def multipart(fields, files):
@@ -332,7 +335,7 @@ def test_a_two_megabyte_logo_uploads_through_the_front(front):
     )
     saved = site.request("POST", path, headers=headers, body=body)
     assert saved.status == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', saved.text, re.S)
-    deadline = time.monotonic() + SHARED_SECONDS + 1  # the front may keep the old page
+    deadline = time.monotonic() + SHOWN_WITHIN  # the front may keep the old page
     while not (
         logo_path := re.search(r'src="(/media/partners/logos/[^"]+)"', site.get("/partners/").text)
     ):
