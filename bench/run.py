@@ -7,7 +7,10 @@ with wrk the requests per second, p50 and p99 latency and errors, next to the sa
 for a static file of the same size (a copy of the page) served by the same gunicorn through
 WhiteNoise, and the ratio page/static. It also prints the queries each page costs when it is
 rendered and when it is served from the cache, and the compressed size of each page with
-its stylesheet. Everything it starts, it stops; results also go to var/bench/results.txt.
+its stylesheet. Then the same pages through the front (nginx with deploy/nginx/, over HTTPS,
+with its short page cache), each next to nginx serving the same bytes as a file (the
+machine's limit), and the time an edit takes to show through the front. Everything it
+starts, it stops; results also go to var/bench/results.txt.
 """
 
 import gzip
@@ -233,6 +236,86 @@ def wrk(url):
     }
 
 
+def measure_front(port, bodies, statics):
+    """The same pages through the front of deploy/nginx/ (HTTPS, its short page cache), each
+    next to nginx serving the same bytes as a file; then how long an edit takes to show."""
+    from deploy.nginx import local
+
+    problem = local.missing()
+    if problem:
+        say(f"make bench: no front table: {problem}")
+        return [], None
+    https_port, http_port = free_port(), free_port()
+    shutil.rmtree(OUT / "nginx", ignore_errors=True)  # no page cached by an earlier run
+    certificate, key = local.self_signed_certificate(OUT / "tls")
+    config = local.render(
+        OUT / "nginx",
+        https_port=https_port,
+        http_port=http_port,
+        upstreams=[f"{HOST}:{port}"],
+        certificate=certificate,
+        key=key,
+        access_log=False,
+    )
+    nginx = local.Nginx(config).start(https_port)
+    try:
+        base = f"https://{HOST}:{https_port}"
+        rows = []
+        for _name, path in PAGES:
+            page = wrk(base + path)
+            static = wrk(base + statics[path])
+            rows.append((path, len(bodies[path]), page, static))
+        return rows, time_an_edit(base)
+    finally:
+        nginx.stop()
+
+
+def time_an_edit(base):
+    """Seconds from saving a page to the front showing it (at most PAGE_SHARED_CACHE_SECONDS)."""
+    import ssl
+    import urllib.request
+
+    from pages.models import Page
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+
+    def text():
+        with urllib.request.urlopen(base + "/background/", context=context) as response:  # noqa: S310
+            return response.read().decode()
+
+    text()
+    page = Page.objects.get(slug="background")
+    page.title = f"Edited for the benchmark {secrets.token_hex(3)}"
+    page.save()
+    saved = time.monotonic()
+    while page.title not in text():
+        if time.monotonic() - saved > 60:
+            return None
+        time.sleep(0.02)
+    return time.monotonic() - saved
+
+
+def table(rows, static_label):
+    header = (
+        f"{'page':<13}{'bytes':>8}  {'req/s':>8} {'p50':>8} {'p99':>8} {'err':>4}  |"
+        f"  {static_label + ' req/s':>12} {'p50':>8} {'p99':>8} {'err':>4}  |  {'page/static':>11}"
+    )
+    lines = [header, "-" * len(header)]
+    for path, size, page, static in rows:
+        lines.append(
+            f"{path:<13}{size:>8}  {page['rate']:>8.0f} {page['p50']:>8} {page['p99']:>8} "
+            f"{page['errors']:>4}  |  {static['rate']:>12.0f} {static['p50']:>8} "
+            f"{static['p99']:>8} {static['errors']:>4}  |  {page['rate'] / static['rate']:>11.2f}"
+        )
+    for path, _size, page, static in rows:
+        for kind, figures in (("page", page), ("static", static)):
+            if figures["errors"]:
+                lines.append(f"  errors, {path} {kind}: {figures['error_kinds']}")
+    return lines
+
+
 def transfer_size(port, path, encoding):
     """Bytes of the body gunicorn sends for `path` to a browser that accepts `encoding`."""
     connection = http.client.HTTPConnection(HOST, port, timeout=10)
@@ -301,6 +384,8 @@ def main():
             static = wrk(base + statics[path])
             rows.append((path, len(bodies[path]), page, static))
 
+        front_rows, edit_seconds = measure_front(port, bodies, statics)
+
         css_sizes = {enc: transfer_size(port, stylesheet, enc) for enc in ("gzip", "br")}
         css_plain = transfer_size(port, stylesheet, "identity")[0]
     finally:
@@ -308,22 +393,17 @@ def main():
         if copies:
             shutil.rmtree(copies, ignore_errors=True)
 
-    lines = []
-    header = (
-        f"{'page':<13}{'bytes':>8}  {'req/s':>8} {'p50':>8} {'p99':>8} {'err':>4}  |"
-        f"  {'static req/s':>12} {'p50':>8} {'p99':>8} {'err':>4}  |  {'page/static':>11}"
-    )
-    lines += [header, "-" * len(header)]
-    for path, size, page, static in rows:
+    lines = ["gunicorn alone (plain HTTP), next to a static file it serves through WhiteNoise:"]
+    lines += table(rows, "static")
+    if front_rows:
+        lines.append("")
         lines.append(
-            f"{path:<13}{size:>8}  {page['rate']:>8.0f} {page['p50']:>8} {page['p99']:>8} "
-            f"{page['errors']:>4}  |  {static['rate']:>12.0f} {static['p50']:>8} "
-            f"{static['p99']:>8} {static['errors']:>4}  |  {page['rate'] / static['rate']:>11.2f}"
+            "through the front (nginx of deploy/nginx/, HTTPS, its page cache), next to the "
+            "same bytes as a file nginx serves itself:"
         )
-    for path, _size, page, static in rows:
-        for kind, figures in (("page", page), ("static", static)):
-            if figures["errors"]:
-                lines.append(f"  errors, {path} {kind}: {figures['error_kinds']}")
+        lines += table(front_rows, "file")
+        if edit_seconds is not None:
+            lines.append(f"  an edit saved showed through the front after {edit_seconds:.1f} s")
     lines.append("")
     lines.append("queries per page: rendered (first visit after a change) / served from the cache")
     for path, (rendered, cached) in queries.items():

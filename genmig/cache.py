@@ -18,8 +18,11 @@ release's collectstatic writes anew, so a new release never serves pages rendere
 old code (whose stylesheets it may not have); `migrate`, the other release step, starts a
 new generation (data migrations change rows without signals).
 
-Browsers get an ETag and a Last-Modified with `Cache-Control: max-age=0, must-revalidate`:
-they keep the page but ask each time whether it changed, which costs a 304 with no body.
+Browsers get an ETag and a Last-Modified with `max-age=0`: they keep the page but ask each time
+whether it changed, which costs a 304 with no body. A shared cache in front (the nginx of
+deploy/nginx/, a CDN) is told it may serve the page for PAGE_SHARED_CACHE_SECONDS, serve it
+stale a little longer while it asks again, and for a day while the site does not answer. Every
+other response to a visitor with cookies is `private`.
 """
 
 import hashlib
@@ -46,7 +49,10 @@ from .query import keep_read_parameters
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-BROWSER_CACHE_CONTROL = "max-age=0, must-revalidate"
+# How long past PAGE_SHARED_CACHE_SECONDS a shared cache may serve a page while it fetches it
+# again, and while the site does not answer (RFC 5861).
+STALE_WHILE_REVALIDATE_SECONDS = 30
+STALE_IF_ERROR_SECONDS = 86400
 # Browsers must not keep pages that depend on who asks (staff, a form with its CSRF token).
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 # Responses that say any of these about themselves are not stored.
@@ -60,6 +66,15 @@ RESPONSE_ATTRIBUTES_NOT_KEPT = (
     "_csp_exempt",
     "xframe_options_exempt",
 )
+
+
+def public_cache_control():
+    """Cache-Control of a page that is the same for every anonymous visitor."""
+    shared = min(settings.PAGE_SHARED_CACHE_SECONDS, settings.PAGE_CACHE_SECONDS)
+    return (
+        f"max-age=0, s-maxage={shared}, stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}, "
+        f"stale-if-error={STALE_IF_ERROR_SECONDS}"
+    )
 
 
 def shown_on_pages(model):
@@ -230,7 +245,7 @@ class PageCacheMiddleware:
         etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
         response["ETag"] = etag
         response["Last-Modified"] = http_date(stored_at)
-        response["Cache-Control"] = BROWSER_CACHE_CONTROL
+        response["Cache-Control"] = public_cache_control()
         # What is served depends on the session and message cookies (see may_serve_from_cache).
         patch_vary_headers(response, ["Cookie"])
         entry = (generation, dict(response.items()), etag, stored_at)
@@ -263,7 +278,11 @@ class PageCacheMiddleware:
         if (
             request.method in ("GET", "HEAD")
             and "Cache-Control" not in response
-            and (response.cookies or settings.SESSION_COOKIE_NAME in request.COOKIES)
+            and (
+                response.cookies
+                or settings.SESSION_COOKIE_NAME in request.COOKIES
+                or CookieStorage.cookie_name in request.COOKIES
+            )
         ):
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response

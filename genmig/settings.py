@@ -134,6 +134,9 @@ else:
 # saving anything of these apps makes every cached page fresh at once. Enquiries are not shown
 # on any page.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# A shared cache in front of the instances (the front's nginx, a CDN) may serve a public page
+# this long without asking the site (s-maxage): an edit shows through it within this time.
+PAGE_SHARED_CACHE_SECONDS = env.int("PAGE_SHARED_CACHE_SECONDS", default=5)
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]

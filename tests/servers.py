@@ -138,8 +138,9 @@ class Gunicorn:
         # The Host header sent; instances behind one load balancer all get the site's name.
         self._host = host
 
-    def start(self):
-        self.port = free_port()
+    def start(self, port=None):
+        """Start on `port` (a restart keeps the address a proxy knows) or on a free one."""
+        self.port = port or free_port()
         env = dict(self.env, GUNICORN_BIND=f"127.0.0.1:{self.port}")
         self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(

@@ -109,7 +109,7 @@ def test_pages_have_no_inline_script_or_style(server):
 def test_a_revisit_costs_a_304(server):
     first = server.get("/background/")
     assert first.status == 200
-    assert first.header("Cache-Control") == "max-age=0, must-revalidate"
+    assert first.header("Cache-Control").startswith("max-age=0, s-maxage=")
     assert first.header("ETag") and first.header("Last-Modified")
     again = server.get("/background/", headers={"If-None-Match": first.header("ETag")})
     assert again.status == 304 and again.body == b""
