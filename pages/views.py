@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.generic import DetailView, ListView
 
-from .models import Page, Resource, Update
+from genmig.cache import PRIVATE_CACHE_CONTROL
+
+from .models import Page, Resource, Scheduled, Update
 
 
 def site_pages(request):
@@ -16,7 +19,25 @@ def published_page(request, slug):
     return next((page for page in site_pages(request) if page.slug == slug), None)
 
 
-class PageView(DetailView):
+class PreviewMixin:
+    """Staff may open an item visitors cannot see (a draft, scheduled or expired): the page
+    says so, and it is sent private, so that neither the page cache nor a proxy keeps it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = self.object.schedule_state()
+        if state != Scheduled.State.PUBLIC:
+            context.update(preview=state, preview_zone=settings.ADMIN_TIME_ZONE)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if "preview" in context:
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+
+
+class PageView(PreviewMixin, DetailView):
     """A published page; staff may also preview unpublished ones."""
 
     context_object_name = "page"
@@ -78,7 +99,7 @@ class UpdateListView(ListView):
         return Update.objects.published().upcoming_first()
 
 
-class UpdateView(DetailView):
+class UpdateView(PreviewMixin, DetailView):
     template_name = "pages/update.html"
     context_object_name = "update"
 
