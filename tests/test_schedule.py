@@ -7,7 +7,6 @@ import time
 import zoneinfo
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
