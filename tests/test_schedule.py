@@ -283,3 +283,102 @@ def test_admin_lists_say_scheduled_for_and_expired(staff_client):
     make_items("listed", publish_at=datetime.datetime(2030, 1, 14, 8, tzinfo=datetime.UTC))
     for path in ("/admin/pages/page/", "/admin/pages/resource/", "/admin/partners/partner/"):
         assert "Scheduled for 14 Jan 2030, 09:00" in staff_client.get(path).content.decode(), path
+
+
+# As deployed: gunicorn workers sharing Redis, nothing run at the scheduled time
+
+LEAD_SECONDS = 10  # time to start gunicorn and see every page before the first change
+SCHEDULE = f"""
+import datetime, json
+from django.utils import timezone
+from pages.models import Update
+from partners.models import Partner
+now = timezone.now().replace(microsecond=0)
+starts = now + datetime.timedelta(seconds={LEAD_SECONDS})
+appears = starts + datetime.timedelta(seconds=3)
+Update.objects.create(
+    kind="webinar", title="Webinar starting soon", slug="webinar-soon", summary="s",
+    published=True, date=starts.date(), start_time=starts.time(), time_zone="UTC",
+    registration_url="https://example.org/register",
+)
+# Dated tomorrow, so that it is the latest update on the home page once public.
+Update.objects.create(
+    title="Scheduled news", slug="scheduled-news", summary="s", published=True,
+    publish_at=appears, date=appears.date() + datetime.timedelta(days=1),
+)
+Partner.objects.create(
+    name="Leaving partner", slug="leaving", type="ngo", published=True, unpublish_at=starts
+)
+print(json.dumps({{"starts": starts.timestamp(), "appears": appears.timestamp()}}))
+"""
+
+
+@pytest.fixture(scope="module")
+def scheduled_site(tmp_path_factory):
+    import json
+    import os
+    import secrets
+
+    from tests.servers import Gunicorn, manage, production_env, require_redis
+
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    require_redis(redis_url)
+    folder = tmp_path_factory.mktemp("schedule")
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        REDIS_URL=redis_url,
+        CACHE_KEY_PREFIX=f"genmig-test-{secrets.token_hex(4)}",
+        WEB_CONCURRENCY="2",
+    )
+    manage(env, "migrate", "--noinput")
+    # Made before the instance starts: nothing is saved once it runs, so only the clock can
+    # change what its cached pages show.
+    times = json.loads(manage(env, "shell", "-c", SCHEDULE).stdout.strip().splitlines()[-1])
+    instance = Gunicorn(env, folder / "gunicorn.log").start()
+    yield instance, times
+    instance.stop()
+
+
+def wait_until(timestamp):
+    delay = timestamp - time.time()
+    assert delay < 30, "the schedule is unexpectedly far ahead"
+    if delay > 0:
+        time.sleep(delay + 0.2)
+
+
+def texts(instance, *paths):
+    responses = {path: instance.get(path) for path in paths}
+    assert all(r.status == 200 for r in responses.values()), responses
+    return {path: r.text for path, r in responses.items()}
+
+
+def test_scheduled_changes_reach_cached_pages_at_their_time_without_a_command(scheduled_site):
+    instance, times = scheduled_site
+    paths = ["/", "/updates/", "/updates/feed/", "/updates/webinar-soon/", "/partners/"]
+    before = texts(instance, *paths)
+    assert time.time() < times["starts"], "gunicorn started too late for the test's schedule"
+    assert "Coming up" in before["/"]
+    assert "Register for this webinar" in before["/updates/webinar-soon/"]
+    assert "Leaving partner" in before["/partners/"]
+    for path in ("/", "/updates/", "/updates/feed/"):
+        assert "Scheduled news" not in before[path]
+    # The pages are cached: asked again, each is the copy stored at the first visit.
+    first = instance.get("/")
+    time.sleep(1.1)
+    again = instance.get("/")
+    assert again.header("Last-Modified") == first.header("Last-Modified")
+    assert again.header("ETag") == first.header("ETag")
+
+    wait_until(times["starts"])
+    started = texts(instance, *paths)
+    assert "Coming up" not in started["/"]
+    assert "Register for this webinar" not in started["/updates/webinar-soon/"]
+    assert "Leaving partner" not in started["/partners/"]
+    assert "Scheduled news" not in started["/updates/"]
+
+    wait_until(times["appears"])
+    appeared = texts(instance, *paths, "/sitemap.xml")
+    for path in ("/", "/updates/", "/updates/feed/"):
+        assert "Scheduled news" in appeared[path], path
+    assert "/updates/scheduled-news/" in appeared["/sitemap.xml"]
+    assert instance.get("/updates/scheduled-news/").status == 200
