@@ -68,6 +68,9 @@ class ScheduleAdminMixin:
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name in SCHEDULE_FIELDS and field is not None:
+            # Django's label points at neither input of the date and time pair: name each.
+            for widget, part in zip(field.widget.widgets, (_("date"), _("time")), strict=True):
+                widget.attrs["aria-label"] = f"{db_field.verbose_name}: {part}"
             field.help_text = format_html(
                 "{} <strong>{}</strong>",
                 db_field.help_text,
