@@ -115,9 +115,13 @@ class LanguageFormMixin:
             for code, name in settings.LANGUAGES:
                 setattr(self, f"preview_{field}_{code}", self._preview(field, code, name))
 
+    def translated_fields(self):
+        """The model's translated fields, in the model's order."""
+        return [f.name for f in self.model._meta.fields if f.name in self.trans_opts.fields]
+
     def markdown_fields(self):
         """Translated fields that visitors see rendered from Markdown (`body` → `body_html`)."""
-        return [f for f in self.trans_opts.fields if hasattr(self.model, f"{f}_html")]
+        return [f for f in self.translated_fields() if hasattr(self.model, f"{f}_html")]
 
     @staticmethod
     def _preview(field, code, name):
@@ -143,7 +147,7 @@ class LanguageFormMixin:
                 continue
             lacking = [
                 self.model._meta.get_field(field).verbose_name
-                for field in self.trans_opts.fields
+                for field in self.translated_fields()
                 if getattr(obj, f"{field}_{default}", None) and not getattr(obj, f"{field}_{code}")
             ]
             if lacking:
@@ -192,7 +196,7 @@ class LanguageFormMixin:
         fieldsets = super().get_fieldsets(request, obj)
         languages = [code for code, _name in settings.LANGUAGES]
         translated = {
-            f"{field}_{code}": code for field in self.trans_opts.fields for code in languages
+            f"{field}_{code}": code for field in self.translated_fields() for code in languages
         }
         markdown = self.markdown_fields()
         by_language = {code: [] for code in languages}
