@@ -5,12 +5,17 @@ Mixins for the content ModelAdmins (placed before TranslationAdmin in their base
 each admin class only names them.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from .markdown import render_markdown
 from .models import Scheduled
@@ -112,8 +117,36 @@ class LanguageFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.markdown_fields():
-            for code, name in settings.LANGUAGES:
-                setattr(self, f"preview_{field}_{code}", self._preview(field, code, name))
+            for code, _name in settings.LANGUAGES:
+                setattr(self, f"preview_{field}_{code}", self._preview(field, code))
+
+    @property
+    def media(self):
+        # Progressive enhancement: the preview follows the text as it is typed.
+        return super().media + forms.Media(js=["js/admin-markdown-preview.js"])
+
+    def preview_url_name(self):
+        opts = self.model._meta
+        return f"{opts.app_label}_{opts.model_name}_markdown_preview"
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(require_POST(self.markdown_preview_view))
+        return [
+            path("markdown-preview/", preview, name=self.preview_url_name()),
+            *super().get_urls(),
+        ]
+
+    def markdown_preview_view(self, request):
+        """The Markdown sent, rendered as the public pages render it, for the live preview."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        text = request.POST.get("text", "")
+        html = (
+            render_markdown(text)
+            if text.strip()
+            else gettext("Nothing to preview: the text is empty.")
+        )
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
 
     def translated_fields(self):
         """The model's translated fields, in the model's order."""
@@ -123,16 +156,18 @@ class LanguageFormMixin:
         """Translated fields that visitors see rendered from Markdown (`body` → `body_html`)."""
         return [f for f in self.translated_fields() if hasattr(self.model, f"{f}_html")]
 
-    @staticmethod
-    def _preview(field, code, name):
+    def _preview(self, field, code):
         def preview(obj):
             text = getattr(obj, f"{field}_{code}", "") if obj is not None else ""
-            if not text:
-                return gettext("Nothing to preview: the text is empty.")
+            empty = gettext("Nothing to preview: the text is empty.")
             return format_html(
-                '<div class="markdown-preview prose" lang="{}">{}</div>',
+                '<div class="markdown-preview prose" lang="{}" data-source="id_{}_{}" '
+                'data-url="{}" aria-live="polite">{}</div>',
                 code,
-                render_markdown(text),
+                field,
+                code,
+                reverse(f"{self.admin_site.name}:{self.preview_url_name()}"),
+                render_markdown(text) if text else empty,
             )
 
         preview.short_description = _("preview")

@@ -48,7 +48,8 @@ def test_the_change_form_previews_markdown_as_the_public_page_renders_it(staff_c
     assert "<h2>Findings</h2>" in rendered and "<script>" not in rendered
     assert rendered in public and rendered in html
     french = "<p>Les femmes sont la <strong>moitié</strong>.</p>"
-    assert f'<div class="markdown-preview prose" lang="fr">{french}</div>' in html
+    preview = '<div class="markdown-preview prose" lang="fr" data-source="id_body_fr"'
+    assert re.search(rf"{preview}[^>]*>{french}</div>", html)
     assert "Nothing to preview: the text is empty." in html  # Spanish
 
 
@@ -86,3 +87,21 @@ def test_an_item_saved_in_english_only_is_shown_in_english_marked_as_such(staff_
     assert '<h1 lang="en">English only</h1>' in french
     html = staff_client.get(f"/admin/pages/update/{update.pk}/change/").content.decode()
     assert "not translated yet: title, summary" in html
+
+
+def test_the_live_preview_renders_what_is_sent_as_the_public_pages_do(staff_client, client):
+    url = "/admin/pages/update/markdown-preview/"
+    text = "Half of **all** migrants <script>alert(1)</script>"
+    response = staff_client.post(url, {"text": text})
+    assert response.status_code == 200
+    assert response.content.decode() == str(Update(body=text).body_html)
+    assert "<strong>all</strong>" in response.content.decode()
+    assert "<script>" not in response.content.decode()
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert staff_client.get(url).status_code == 405
+    # Visitors are sent to the sign-in page, and the address is given to the script.
+    assert client.post(url, {"text": text}).status_code == 302
+    page = Page.objects.get(slug="background")
+    form = staff_client.get(f"/admin/pages/page/{page.pk}/change/").content.decode()
+    assert 'data-url="/admin/pages/page/markdown-preview/"' in form
+    assert "js/admin-markdown-preview" in form

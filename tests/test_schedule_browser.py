@@ -16,6 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.servers import Gunicorn, manage, production_env, require_redis
+from tests.test_admin_browser import RECORD_VIOLATIONS
 from tests.test_browser import axe_report
 
 PASSWORD = "a-long-test-password-for-the-editor"
@@ -136,3 +137,19 @@ def test_an_editor_schedules_an_update_that_appears_at_its_time(editor, visitor)
     for path in places:
         visitor.goto(base + path)
         assert "Report launch on Monday" in visitor.content(), path
+
+
+def test_the_preview_follows_the_text_as_it_is_typed_under_the_policy(editor):
+    tab, base = editor
+    tab.goto(base + "/admin/pages/page/2/change/")
+    tab.evaluate(RECORD_VIOLATIONS)
+    tab.click(".language-switch a >> nth=2")
+    assert tab.is_visible("fieldset.language-es") and tab.is_hidden("fieldset.language-en")
+    tab.fill("#id_body_es", "La brecha de **género**, [datos](https://example.org).")
+    # Locators, not wait_for_function: the policy forbids the eval() that it uses.
+    strong = tab.locator("fieldset.language-es .markdown-preview strong")
+    strong.wait_for()
+    assert strong.text_content() == "género"
+    link = tab.locator("fieldset.language-es .markdown-preview a")
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert tab.evaluate("window.__violations") == []
