@@ -382,3 +382,21 @@ def test_scheduled_changes_reach_cached_pages_at_their_time_without_a_command(sc
         assert "Scheduled news" in appeared[path], path
     assert "/updates/scheduled-news/" in appeared["/sitemap.xml"]
     assert instance.get("/updates/scheduled-news/").status == 200
+
+
+def test_an_unknown_admin_time_zone_stops_start_up_with_its_name():
+    import subprocess
+    import sys
+
+    from tests.servers import ROOT, production_env
+
+    result = subprocess.run(  # noqa: S603 (the test's own arguments)
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=production_env(ADMIN_TIME_ZONE="Europe/Geneva"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ADMIN_TIME_ZONE='Europe/Geneva' is not a time zone name" in result.stderr
