@@ -123,7 +123,10 @@ class LanguageFormMixin:
     @property
     def media(self):
         # Progressive enhancement: the preview follows the text as it is typed.
-        return super().media + forms.Media(js=["js/admin-markdown-preview.js"])
+        media = super().media
+        if self.markdown_fields():
+            media += forms.Media(js=["js/admin-markdown-preview.js"])
+        return media
 
     def preview_url_name(self):
         opts = self.model._meta
