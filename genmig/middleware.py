@@ -1,4 +1,7 @@
+import zoneinfo
+
 from django.conf import settings
+from django.utils import timezone
 
 from genmig.views import healthz
 
@@ -37,3 +40,24 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class AdminTimeZoneMiddleware:
+    """The admin takes and shows times in settings.ADMIN_TIME_ZONE (IOM headquarters).
+
+    Public pages keep the site's time zone; only views of the admin site switch.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.app_name == "admin":
+            timezone.activate(zoneinfo.ZoneInfo(settings.ADMIN_TIME_ZONE))

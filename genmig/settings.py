@@ -5,6 +5,7 @@ DEBUG is off unless DJANGO_DEBUG turns it on; with DEBUG off the site refuses to
 without a secret key and a list of allowed hosts.
 """
 
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "genmig.middleware.AdminTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "genmig.urls"
@@ -140,6 +142,9 @@ PAGE_SHARED_CACHE_SECONDS = env.int("PAGE_SHARED_CACHE_SECONDS", default=5)
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]
+# The next moment the clock changes a page (scheduled items, event starts): no cached page
+# is kept past it.
+PAGE_CACHE_CLOCK = "pages.schedule.next_change"
 PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "partners.RecentSubmission"]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -200,6 +205,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The admin takes and shows times (publishing schedules) in IOM headquarters' time zone.
+ADMIN_TIME_ZONE = env("ADMIN_TIME_ZONE", default="Europe/Zurich")
+if ADMIN_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"ADMIN_TIME_ZONE={ADMIN_TIME_ZONE!r} is not a time zone name such as 'Europe/Zurich'."
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

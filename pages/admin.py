@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .editing import LanguageFormMixin, ScheduleAdminMixin
 from .models import Page, Resource, SiteSettings, Update
 
 
@@ -40,7 +41,7 @@ class PublishActionsMixin:
 
 
 @admin.register(Page)
-class PageAdmin(PublishActionsMixin, TranslationAdmin):
+class PageAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, TranslationAdmin):
     list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
     list_display_links = ["title"]
     list_editable = ["nav_position"]
@@ -66,7 +67,7 @@ class PageAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(PublishActionsMixin, TranslationAdmin):
+class ResourceAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, TranslationAdmin):
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
     list_filter = ["type", "published", "year"]
@@ -98,7 +99,7 @@ class UpdateForm(forms.ModelForm):
 
 
 @admin.register(Update)
-class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
+class UpdateAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, TranslationAdmin):
     form = UpdateForm
     list_display = ["title", "kind", "date", "start", "published"]
     list_filter = ["kind", "published", "date"]
@@ -121,7 +122,7 @@ class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(TranslationAdmin):
+class SiteSettingsAdmin(LanguageFormMixin, TranslationAdmin):
     """One record: the list goes straight to it, and it can be neither added nor deleted."""
 
     formfield_overrides = PublishActionsMixin.formfield_overrides

@@ -28,12 +28,78 @@ def validate_time_zone(name):
 
 
 class PublishedQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: the one rule used by views, navigation and feeds."""
-        return self.filter(published=True)
+    def published(self, now=None):
+        """What the public may see: the one rule used by views, navigation, feeds and search.
+
+        An item is public when it is marked published and, for items that can be scheduled,
+        its publishing time (if any) has come and its end time (if any) has not.
+        """
+        published = self.filter(published=True)
+        if not issubclass(self.model, Scheduled):
+            return published
+        now = now or timezone.now()
+        return published.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+        )
 
 
-class Page(models.Model):
+class Scheduled(models.Model):
+    """Optional times at which an item becomes public and stops being public.
+
+    Visitors see the change at its time without anything being run: the page cache keeps no
+    page past the next of these times (genmig/cache.py, pages/schedule.py).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLIC = "public", _("Public")
+        EXPIRED = "expired", _("Expired")
+
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. If set, visitors see the item only from this time on (it must also be "
+            "marked published). Empty: as soon as it is published."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. If set, visitors no longer see the item from this time on."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {"unpublish_at": _("The end time must come after the publishing time.")}
+            )
+
+    def schedule_state(self, now=None):
+        """Draft, scheduled (not public yet), public or expired, as visitors see it now."""
+        now = now or timezone.now()
+        if not self.published:
+            return self.State.DRAFT
+        if self.unpublish_at and self.unpublish_at <= now:
+            return self.State.EXPIRED
+        if self.publish_at and self.publish_at > now:
+            return self.State.SCHEDULED
+        return self.State.PUBLIC
+
+    @property
+    def is_public(self):
+        return self.schedule_state() == self.State.PUBLIC
+
+
+class Page(Scheduled):
     HOME_SLUG = "home"
 
     title = models.CharField(
@@ -125,7 +191,7 @@ class Page(models.Model):
         return render_markdown(self.body)
 
 
-class Resource(models.Model):
+class Resource(Scheduled):
     class Type(models.TextChoices):
         REPORT = "report", _("Report")
         POLICY_BRIEF = "policy-brief", _("Policy brief")
@@ -187,6 +253,7 @@ class Resource(models.Model):
         return f"{reverse('pages:resources')}#resource-{self.pk}"
 
     def clean(self):
+        super().clean()
         if not self.url and not self.file:
             raise ValidationError(_("Give a link or upload a PDF file, so visitors can open it."))
 
@@ -211,7 +278,7 @@ class UpdateQuerySet(PublishedQuerySet):
         )
 
 
-class Update(models.Model):
+class Update(Scheduled):
     class Kind(models.TextChoices):
         NEWS = "news", _("News")
         WEBINAR = "webinar", _("Webinar")
@@ -291,6 +358,7 @@ class Update(models.Model):
         return reverse("pages:update", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()
         self.starts_at = self.compute_start()  # the constraint checked next looks at it
         if self.kind != self.Kind.NEWS and self.start_time is None:
             raise ValidationError({"start_time": _("Events and webinars need a start time.")})

@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.generic import DetailView, ListView
 
+from genmig.cache import PRIVATE_CACHE_CONTROL
 from genmig.query import one_of, page_number, reads_query
 
-from .models import Page, Resource, Update
+from .models import Page, Resource, Scheduled, Update
 
 
 def site_pages(request):
@@ -21,7 +22,25 @@ def published_page(request, slug):
     return next((page for page in site_pages(request) if page.slug == slug), None)
 
 
-class PageView(DetailView):
+class PreviewMixin:
+    """Staff may open an item visitors cannot see (a draft, scheduled or expired): the page
+    says so, and it is sent private, so that neither the page cache nor a proxy keeps it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = self.object.schedule_state()
+        if state != Scheduled.State.PUBLIC:
+            context.update(preview=state, preview_zone=settings.ADMIN_TIME_ZONE)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if "preview" in context:
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+
+
+class PageView(PreviewMixin, DetailView):
     """A published page; staff may also preview unpublished ones."""
 
     context_object_name = "page"
@@ -86,7 +105,7 @@ class UpdateListView(ListView):
         return Update.objects.published().upcoming_first()
 
 
-class UpdateView(DetailView):
+class UpdateView(PreviewMixin, DetailView):
     template_name = "pages/update.html"
     context_object_name = "update"
     query_parameters = {}

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from pages.admin import PublishActionsMixin
+from pages.editing import LanguageFormMixin, ScheduleAdminMixin
 
 from . import notifications
 from .logos import FORMAT_MESSAGE
@@ -18,7 +19,7 @@ from .models import Benefit, Enquiry, Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublishActionsMixin, TranslationAdmin):
+class PartnerAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, TranslationAdmin):
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
     list_display_links = ["logo_preview", "name"]
     list_editable = ["position"]
@@ -45,7 +46,7 @@ class PartnerAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(PublishActionsMixin, TranslationAdmin):
+class BenefitAdmin(LanguageFormMixin, PublishActionsMixin, TranslationAdmin):
     list_display = ["text", "position", "published"]
     list_editable = ["position"]
     list_filter = ["published"]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pages.files import delete_files_with_rows, delete_if_replaced, stored_file_name
-from pages.models import PublishedQuerySet
+from pages.models import PublishedQuerySet, Scheduled
 
 from .logos import process_logo, validate_logo
 
@@ -19,7 +19,7 @@ class PartnerType(models.TextChoices):
     PRIVATE = "private", _("Private sector")
 
 
-class Partner(models.Model):
+class Partner(Scheduled):
     class Role(models.TextChoices):
         PARTNER = "partner", _("Partner")
         SUPPORTER = "supporter", _("Supporter (funds or supports GenMig)")
