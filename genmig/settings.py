@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "reversion",
     "pages",
     "partners",
     "genmig.apps.GenmigConfig",
@@ -126,7 +127,14 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]
-PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry"]
+PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "pages.BrokenLink"]
+
+# Every saved version of editors' content is kept this many days; `manage.py prune_versions`
+# (run from cron) removes older ones.
+VERSION_MAX_AGE_DAYS = env.int("VERSION_MAX_AGE_DAYS", default=730)
+# `manage.py check_links` (cron): seconds to wait for each address, addresses checked at once.
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10)
+LINK_CHECK_THREADS = env.int("LINK_CHECK_THREADS", default=4)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
