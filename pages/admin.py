@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .history import HistoryAdmin
 from .models import Page, Resource, SiteSettings, Update
+
+
+class ContentAdmin(HistoryAdmin, TranslationAdmin):
+    """The admin of editors' content: translated fields, every version kept and restorable."""
 
 
 class PublishActionsMixin:
@@ -40,7 +45,7 @@ class PublishActionsMixin:
 
 
 @admin.register(Page)
-class PageAdmin(PublishActionsMixin, TranslationAdmin):
+class PageAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
     list_display_links = ["title"]
     list_editable = ["nav_position"]
@@ -66,7 +71,7 @@ class PageAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(PublishActionsMixin, TranslationAdmin):
+class ResourceAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
     list_filter = ["type", "published", "year"]
@@ -98,7 +103,7 @@ class UpdateForm(forms.ModelForm):
 
 
 @admin.register(Update)
-class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
+class UpdateAdmin(PublishActionsMixin, ContentAdmin):
     form = UpdateForm
     list_display = ["title", "kind", "date", "start", "published"]
     list_filter = ["kind", "published", "date"]
@@ -121,7 +126,7 @@ class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(TranslationAdmin):
+class SiteSettingsAdmin(ContentAdmin):
     """One record: the list goes straight to it, and it can be neither added nor deleted."""
 
     formfield_overrides = PublishActionsMixin.formfield_overrides

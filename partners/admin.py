@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
-from pages.admin import PublishActionsMixin
+from pages.admin import ContentAdmin, PublishActionsMixin
 
 from . import notifications
 from .logos import FORMAT_MESSAGE
@@ -17,7 +16,7 @@ from .models import Benefit, Enquiry, Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublishActionsMixin, TranslationAdmin):
+class PartnerAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
     list_display_links = ["logo_preview", "name"]
     list_editable = ["position"]
@@ -44,7 +43,7 @@ class PartnerAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(PublishActionsMixin, TranslationAdmin):
+class BenefitAdmin(PublishActionsMixin, ContentAdmin):
     list_display = ["text", "position", "published"]
     list_editable = ["position"]
     list_filter = ["published"]
