@@ -127,7 +127,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]
-PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "pages.BrokenLink"]
+PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "pages.LinkCheck"]
 
 # Every saved version of editors' content is kept this many days; `manage.py prune_versions`
 # (run from cron) removes older ones.

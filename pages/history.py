@@ -84,7 +84,7 @@ def shown(field, value):
 
 
 def marked_words(old, new):
-    """The two texts as HTML, escaped, with the words only in `old` in <del>, only in `new` in <ins>."""
+    """Both texts as escaped HTML: words only in `old` in <del>, words only in `new` in <ins>."""
     old_words, new_words = WORDS.split(old), WORDS.split(new)
     old_html, new_html = [], []
     matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
@@ -120,7 +120,7 @@ def differences(model, version_values, current_values):
         rows.append(
             {
                 "label": label,
-                "language": _(language_names[language]) if language else "",
+                "language": language_names[language] if language else "",
                 "version": old_html,
                 "current": new_html,
             }
