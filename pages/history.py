@@ -203,6 +203,13 @@ class HistoryAdmin(VersionAdmin):
                     messages.ERROR,
                 )
                 return redirect(request.path)
+            message = _("Restored the version saved on %(date)s.") % {
+                "date": localize(template_localtime(version.revision.date_created))
+            }
+            if recover:
+                self.log_addition(request, restored, message)
+            else:
+                self.log_change(request, restored, message)
             for label, name in missing:
                 self.message_user(
                     request,
