@@ -10,7 +10,7 @@ import datetime
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import CharField, Count, Q, Value, Window
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -182,12 +182,16 @@ def link_with_places(link):
         try:
             model = apps.get_model(place["model"])
             field = model._meta.get_field(place["field"])
-        except (LookupError, KeyError, ValueError):
-            continue
+            admin_url = reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
+                args=[place["pk"]],
+            )
+        except (LookupError, KeyError, ValueError, NoReverseMatch):
+            continue  # recorded by an older version of the check; the next run rewrites it
         where = f"{capfirst(model._meta.verbose_name)} “{place['item']}”, {field.verbose_name}"
         if place.get("language"):
             where += f" ({languages.get(place['language'], place['language'])})"
-        places.append({"label": where, "admin_url": place["admin_url"]})
+        places.append({"label": where, "admin_url": admin_url})
     return {"link": link, "places": places}
 
 

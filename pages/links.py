@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from .models import LinkCheck
@@ -54,9 +53,6 @@ def collect_links():
         model = apps.get_model(label)
         columns = [f"{name}_{language}" for name in markdown_fields for language in languages]
         for obj in model._default_manager.only("pk", *columns, *url_fields).order_by("pk"):
-            admin_url = reverse(
-                f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[obj.pk]
-            )
             item = str(obj)
             for field_name in markdown_fields:
                 for language in languages:
@@ -66,7 +62,7 @@ def collect_links():
                             "item": item,
                             "field": field_name,
                             "language": language,
-                            "admin_url": admin_url,
+                            "pk": obj.pk,
                         }
                         found.setdefault(address, [])
                         if place not in found[address]:
@@ -79,7 +75,7 @@ def collect_links():
                         "item": item,
                         "field": field_name,
                         "language": "",
-                        "admin_url": admin_url,
+                        "pk": obj.pk,
                     }
                     found.setdefault(address, []).append(place)
     return found

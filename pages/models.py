@@ -381,7 +381,7 @@ class LinkCheck(models.Model):
     broken = models.BooleanField(_("broken"), default=False)
     status = models.PositiveSmallIntegerField(_("answer (HTTP status)"), null=True, blank=True)
     error = models.CharField(_("problem"), max_length=300, blank=True)
-    # [{"label": "Page “About” (text, French)", "admin_url": "/admin/pages/page/1/change/"}]
+    # [{"model": "pages.Page", "pk": 1, "item": "About", "field": "body", "language": "fr"}]
     places = models.JSONField(_("where it is used"), default=list, blank=True)
 
     class Meta:

@@ -141,7 +141,7 @@ def test_restoring_a_version_is_one_step_and_visitors_see_it_at_once(editor_clie
 
 def test_a_deleted_partner_is_recovered_from_the_list(editor_client, client):
     partner = Partner.objects.create(
-        name="Recoverable Institute", slug="recoverable", type="research", published=True
+        name_en="Recoverable Institute", slug="recoverable", type="research", published=True
     )
     assert "Recoverable Institute" in client.get("/partners/?type=research").content.decode()
     response = editor_client.post(f"/admin/partners/partner/{partner.pk}/delete/", {"post": "yes"})
@@ -163,9 +163,9 @@ def test_a_deleted_partner_is_recovered_from_the_list(editor_client, client):
 
 
 def test_recovering_over_a_taken_address_says_why_instead_of_failing(editor_client):
-    partner = Partner.objects.create(name="Twin", slug="twin", type="research")
+    partner = Partner.objects.create(name_en="Twin", slug="twin", type="research")
     editor_client.post(f"/admin/partners/partner/{partner.pk}/delete/", {"post": "yes"})
-    Partner.objects.create(name="Twin again", slug="twin", type="research")
+    Partner.objects.create(name_en="Twin again", slug="twin", type="research")
     (version,) = Version.objects.get_deleted(Partner)
     response = editor_client.post(f"/admin/partners/partner/recover/{version.pk}/", follow=True)
     assert response.status_code == 200
@@ -175,7 +175,7 @@ def test_recovering_over_a_taken_address_says_why_instead_of_failing(editor_clie
 def test_a_removed_file_is_not_restored_and_the_editor_is_told(
     editor_client, media_root, django_capture_on_commit_callbacks
 ):
-    resource = Resource(title="Report", year=2024, summary="About it.", published=True)
+    resource = Resource(title_en="Report", year=2024, summary_en="About it.", published=True)
     resource.file = SimpleUploadedFile("first.pdf", PDF, content_type="application/pdf")
     resource.save()
     import reversion
@@ -185,7 +185,7 @@ def test_a_removed_file_is_not_restored_and_the_editor_is_told(
     first_name = resource.file.name
     with django_capture_on_commit_callbacks(execute=True), reversion.create_revision():
         resource.file = SimpleUploadedFile("second.pdf", PDF, content_type="application/pdf")
-        resource.title = "Report, second edition"
+        resource.title_en = "Report, second edition"
         resource.save()
     # The replaced upload was removed after the save (pages/files.py).
     assert not (media_root / first_name).exists()
@@ -196,7 +196,7 @@ def test_a_removed_file_is_not_restored_and_the_editor_is_told(
     html = response.content.decode()
     assert "has been removed since, so the item keeps its current one" in html
     resource.refresh_from_db()
-    assert resource.title == "Report"
+    assert resource.title_en == "Report"
     assert resource.file.name.endswith(".pdf") and "second" in resource.file.name
     assert (media_root / resource.file.name).exists()
 

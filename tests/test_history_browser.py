@@ -74,6 +74,15 @@ def visitor(browser):
     context.close()
 
 
+def axe_violations(tab):
+    results = Axe().run(
+        tab,
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    assert results.response["passes"], f"axe checked nothing on {tab.url}"
+    return axe_report(results.response["violations"])
+
+
 def public_text(visitor, url):
     response = visitor.goto(url)
     assert response.status == 200
@@ -94,11 +103,13 @@ def test_edit_twice_compare_restore_and_visitors_see_it(server, editor, visitor,
     rows = editor.locator("#change-history tbody tr")
     assert rows.count() == 2
     assert "writer" in rows.nth(0).text_content()
+    assert axe_violations(editor) == ""
     rows.nth(1).locator("a").click()  # the older version: latest first
     editor.wait_for_selector(".version-differences")
     assert editor.text_content(".version-differences del") == "First"
     assert editor.text_content(".version-differences ins") == "Second"
     editor.screenshot(path=tmp_path / "compare.png", full_page=True)
+    assert axe_violations(editor) == ""
     editor.click("input[type=submit][value='Restore this version']")
     editor.wait_for_selector(".messagelist .success")
     assert "visitors see it now" in editor.text_content(".messagelist")
@@ -119,7 +130,9 @@ def test_delete_a_partner_and_recover_it(server, editor, visitor):
     assert "Browser Recovery Institute" not in public_text(visitor, directory)
 
     editor.click("a.recoverlink")
+    assert axe_violations(editor) == ""
     editor.get_by_role("row", name="Browser Recovery Institute").locator("a").click()
+    assert axe_violations(editor) == ""
     editor.click("input[type=submit][value='Recover this item']")
     editor.wait_for_selector(".messagelist .success")
     assert editor.input_value("#id_name_en") == "Browser Recovery Institute"
@@ -136,13 +149,8 @@ def test_the_start_page_shows_the_counts_and_passes_axe(server, editor, tmp_path
         assert drafts.count() == 1
         assert drafts.locator(".count").first.text_content().strip().isdigit()
         editor.screenshot(path=tmp_path / f"start-{width}.png", full_page=True)
-        results = Axe().run(
-            editor,
-            options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
-        )
-        assert results.response["passes"]
-        if results.response["violations"]:
-            reports.append(f"{width} px:\n{axe_report(results.response['violations'])}")
+        if report := axe_violations(editor):
+            reports.append(f"{width} px:\n{report}")
     assert not reports, "\n".join(reports)
     # A count leads to the list it counts.
     editor.locator(".attention a[href*='published__exact=0']").first.click()

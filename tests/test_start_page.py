@@ -41,21 +41,21 @@ def add_content(number):
     """`number` items of each kind in each state the start page counts."""
     year_ago = timezone.now() - datetime.timedelta(days=400)
     for index in range(number):
-        Page.objects.create(title=f"Draft {index}", slug=f"draft-{index}", summary="s")
+        Page.objects.create(title_en=f"Draft {index}", slug=f"draft-{index}", summary_en="s")
         Page.objects.create(
-            title=f"Whole {index}",
+            title_en=f"Whole {index}",
             title_fr=f"Entier {index}",
             title_es=f"Entero {index}",
-            summary="s",
+            summary_en="s",
             summary_fr="s",
             summary_es="s",
             slug=f"whole-{index}",
             published=True,
         )
         Partner.objects.create(
-            name=f"Partner {index}", name_fr=f"Partenaire {index}", slug=f"p-{index}", type="ngo"
+            name_en=f"Partner {index}", name_fr=f"Partenaire {index}", slug=f"p-{index}", type="ngo"
         )
-        Benefit.objects.create(text=f"Benefit {index}", text_fr="b", text_es="b")
+        Benefit.objects.create(text_en=f"Benefit {index}", text_fr="b", text_es="b")
         Enquiry.objects.create(topic="other", name="A", email="a@example.org", message="m")
         Enquiry.objects.create(
             topic="other",
@@ -76,7 +76,7 @@ def add_content(number):
                     "item": "About",
                     "field": "body",
                     "language": "fr",
-                    "admin_url": "/admin/pages/page/1/change/",
+                    "pk": 1,
                 }
             ],
         )
@@ -107,6 +107,7 @@ def test_the_counts_match_what_the_linked_lists_show(editor_client):
     assert found["/admin/pages/page/?not_updated=year"] == 3
     assert found["/admin/pages/linkcheck/?broken__exact=1"] == 3
     assert "https://gone.example.org/0" in html
+    assert '<a href="/admin/pages/page/1/change/">Page “About”, text (Français)</a>' in html
     # Each link opens the admin list filtered to exactly what was counted.
     for url, count in found.items():
         response = editor_client.get(url)
