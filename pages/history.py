@@ -153,8 +153,10 @@ def restore(version, user):
                     continue
                 if name == current.name:
                     continue
+                value = name
             setattr(obj, field.attname, value)
-        # Computed columns (an event's start) follow from the restored fields in save().
+        # The model's own checks (an event's start, a resource's link or file) as in the form.
+        obj.clean()
         obj.validate_unique()
         obj.validate_constraints()
         with transaction.atomic(), create_revision():
