@@ -239,3 +239,32 @@ def test_old_versions_are_pruned_by_the_command(settings, editor_client):
     )
     call_command("prune_versions")
     assert versions_of(page) == []
+
+
+def test_site_settings_and_an_event_are_restored_with_what_follows_from_them(editor_client):
+    import reversion
+
+    settings_record = SiteSettings.load()
+    with reversion.create_revision():
+        settings_record.video_caption_fr = "Première légende"
+        settings_record.save()
+    with reversion.create_revision():
+        settings_record.video_caption_fr = "Seconde légende"
+        settings_record.save()
+    first = min(versions_of(settings_record), key=lambda version: version.pk)
+    response = editor_client.post(f"/admin/pages/sitesettings/1/history/{first.pk}/")
+    assert response.status_code == 302
+    assert SiteSettings.load().video_caption_fr == "Première légende"
+
+    update = Update(title_en="Webinar", slug="webinar", summary_en="s", kind="webinar")
+    update.date = datetime.date(2030, 5, 6)
+    update.start_time = datetime.time(9, 0)
+    with reversion.create_revision():
+        update.save()
+    with reversion.create_revision():
+        update.start_time = datetime.time(15, 30)
+        update.save()
+    first = min(versions_of(update), key=lambda version: version.pk)
+    editor_client.post(f"/admin/pages/update/{update.pk}/history/{first.pk}/")
+    update.refresh_from_db()
+    assert update.local_start.hour == 9  # the computed start follows the restored time
