@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "reversion",
     "pages",
     "partners",
     "genmig.apps.GenmigConfig",
@@ -145,7 +146,14 @@ PAGE_CACHE_APPS = ["pages", "partners"]
 # The next moment the clock changes a page (scheduled items, event starts): no cached page
 # is kept past it.
 PAGE_CACHE_CLOCK = "pages.schedule.next_change"
-PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "partners.RecentSubmission"]
+PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "partners.RecentSubmission", "pages.LinkCheck"]
+
+# Every saved version of editors' content is kept this many days; `manage.py prune_versions`
+# (run from cron) removes older ones.
+VERSION_MAX_AGE_DAYS = env.int("VERSION_MAX_AGE_DAYS", default=730)
+# `manage.py check_links` (cron): seconds to wait for each address, addresses checked at once.
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10)
+LINK_CHECK_THREADS = env.int("LINK_CHECK_THREADS", default=4)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

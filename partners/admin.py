@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
-from pages.admin import PublishActionsMixin
+from pages.admin import ContentAdmin, PublishActionsMixin
 from pages.editing import LanguageFormMixin, ScheduleAdminMixin
 
 from . import notifications
@@ -19,7 +18,7 @@ from .models import Benefit, Enquiry, Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, TranslationAdmin):
+class PartnerAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
     list_display_links = ["logo_preview", "name"]
     list_editable = ["position"]
@@ -46,7 +45,7 @@ class PartnerAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, T
 
 
 @admin.register(Benefit)
-class BenefitAdmin(LanguageFormMixin, PublishActionsMixin, TranslationAdmin):
+class BenefitAdmin(LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     list_display = ["text", "position", "published"]
     list_editable = ["position"]
     list_filter = ["published"]

@@ -89,6 +89,7 @@ class Partner(Scheduled):
     joined = models.DateField(
         _("date joined"), default=timezone.localdate, help_text=_("When they joined GenMig.")
     )
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -127,6 +128,7 @@ class Benefit(models.Model):
     published = models.BooleanField(
         _("published"), default=True, help_text=_("Only published benefits appear on the site.")
     )
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = PublishedQuerySet.as_manager()
 
