@@ -9,7 +9,7 @@ def allow_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0007_update_slug_help"),
+        ("pages", "0008_schedule"),
         ("partners", "0003_content_editors_group"),
     ]
 

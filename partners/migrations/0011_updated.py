@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0008_translated_content"),
+        ("partners", "0010_enquiry_delivery_states"),
     ]
 
     operations = [

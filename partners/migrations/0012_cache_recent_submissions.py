@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0010_enquiry_delivery_states"),
+        ("partners", "0011_updated"),
     ]
 
     operations = [
