@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 
 import snowballstemmer
 from django.conf import settings
-from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from genmig.cache import new_generation
 
 from .markdown import render_markdown
 from .models import Page, Resource, SearchDocument, Update
@@ -170,6 +172,9 @@ def rebuild_index(batch_size=500):
         if batch:
             _fill_vectors(SearchDocument.objects.bulk_create(batch))
             count += len(batch)
+    # bulk_create sends no signal: cached results pages are made stale here.
+    new_generation()
+    transaction.on_commit(new_generation, robust=True)
     return count
 
 
@@ -313,7 +318,7 @@ class PostgresBackend:
     def rank(self, queries):
         from django.contrib.postgres.search import SearchRank
 
-        ranks = [SearchRank("vector", query) for _code, query in queries]
+        ranks = [SearchRank(F("vector"), query) for _code, query in queries]
         return sum(ranks[1:], ranks[0])
 
     def count(self, text, language):
@@ -390,7 +395,7 @@ class SqliteBackend:
         return expression
 
     def matching_sql(self, parsed, language, select):
-        published = SearchDocument.objects.filter(published_filter()).values("pk")
+        published = SearchDocument.objects.filter(published_filter()).order_by().values("pk")
         published_sql, published_params = published.query.sql_with_params()
         # A text in English under another language is matched with English stems.
         # Only constants and Django's compiled SQL go in the text; every value is a parameter.
