@@ -314,6 +314,19 @@ def test_bad_input_gets_a_clear_page(client, language, query):
 
 
 @pytest.mark.django_db
+def test_markup_in_indexed_text_is_shown_as_text(client):
+    make_update(
+        "Care work",
+        summary="Care work & <b>pay</b>.",
+        body="Care `<script>alert(1)</script>` workers & <img src=x onerror=alert(1)> care.",
+    )
+    html = search(client, "care")
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>pay" not in html
+    # What is left of the markup in the excerpt is shown as text, escaped.
+    assert "&lt;" in html.split('class="search-results"', 1)[1]
+
+
+@pytest.mark.django_db
 def test_an_overlong_query_is_refused_with_a_message_and_kept_in_the_field(client):
     html = search(client, "care " * 200)
     assert "limited to 200 characters" in error(html)
