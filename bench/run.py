@@ -306,6 +306,8 @@ def wrk(url):
         f"-c{CONNECTIONS}",
         f"-d{DURATION}",
         "--latency",
+        "--timeout",
+        "10s",
         "-H",
         "X-Forwarded-Proto: https",
         url,
@@ -331,7 +333,10 @@ def wrk(url):
 
 def milliseconds(figure):
     """wrk's latency figure ("812.00us", "2.31ms", "1.02s") in milliseconds."""
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", figure).groups()
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", figure)
+    if not found:
+        return float("nan")
+    value, unit = found.groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
@@ -462,7 +467,7 @@ def main():
         f"  p99 {background['p99']:>8}  err {background['errors']}"
     )
     for path, figures in searches:
-        ratio = milliseconds(figures["p50"]) / base_p50
+        ratio = milliseconds(figures["p50"]) / (base_p50 or float("nan"))
         verdict = "ok" if ratio <= SEARCH_BUDGET else f"OVER the {SEARCH_BUDGET:g}x budget"
         lines.append(
             f"  {path:<34}{figures['rate']:>8.0f} req/s  p50 {figures['p50']:>8}"
