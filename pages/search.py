@@ -172,6 +172,9 @@ def rebuild_index(batch_size=500):
         if batch:
             _fill_vectors(SearchDocument.objects.bulk_create(batch))
             count += len(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # statistics for the planner: the table is new
+            cursor.execute("ANALYZE pages_searchdocument")
     # bulk_create sends no signal: cached results pages are made stale here.
     new_generation()
     transaction.on_commit(new_generation, robust=True)
@@ -271,11 +274,24 @@ def marked_excerpt(text):
 
 
 class SearchResults:
-    """A lazily counted, lazily sliced sequence of Result, for Django's Paginator."""
+    """The results of one query, for Django's Paginator, read a page at a time.
+
+    `fetch_page` reads the rows of the page asked for and the number of all results in one
+    pass over the matches (a window count), so the Paginator needs no query of its own to
+    count them; only a page past the last costs a count and a second read.
+    """
 
     def __init__(self, backend, query, language):
         self.backend, self.query, self.language = backend, query, language
         self._count = None
+        self._pages = {}
+
+    def fetch_page(self, number, per_page):
+        start = (number - 1) * per_page
+        rows, total = self.backend.fetch(self.query, self.language, start, per_page)
+        if rows or start == 0:
+            self._count = total
+            self._pages[start] = rows
 
     def count(self):
         if self._count is None:
@@ -291,7 +307,9 @@ class SearchResults:
         start, stop = item.start or 0, item.stop
         if stop is None or stop <= start:
             return []
-        return self.backend.fetch(self.query, self.language, start, stop - start)
+        if start in self._pages:
+            return self._pages[start][: stop - start]
+        return self.backend.fetch(self.query, self.language, start, stop - start)[0]
 
 
 class PostgresBackend:
@@ -316,23 +334,31 @@ class PostgresBackend:
         return documents, queries
 
     def rank(self, queries):
+        """ts_rank with the query of each row's text language, computed once a row."""
         from django.contrib.postgres.search import SearchRank
 
-        ranks = [SearchRank(F("vector"), query) for _code, query in queries]
-        return sum(ranks[1:], ranks[0])
+        *others, (_code, last) = queries
+        return Case(
+            *[When(text_language=code, then=SearchRank(F("vector"), q)) for code, q in others],
+            default=SearchRank(F("vector"), last),
+        )
 
     def count(self, text, language):
         return self.matches(text, language)[0].count()
 
     def fetch(self, text, language, offset, limit):
+        """(the results from `offset`, the number of all results), in two queries."""
         from django.contrib.postgres.search import SearchHeadline, SearchQueryField
+        from django.db.models import Count, Window
 
         documents, queries = self.matches(text, language)
-        shown = (
-            documents.annotate(rank=self.rank(queries))
+        page = list(
+            documents.annotate(rank=self.rank(queries), total=Window(Count("pk")))
             .order_by("-rank", "-date", "pk")
-            .values("pk")[offset : offset + limit]
+            .values_list("pk", "total")[offset : offset + limit]
         )
+        if not page:
+            return [], 0
         row_query = Case(
             *[When(text_language=code, then=query) for code, query in queries[:-1]],
             default=queries[-1][1],
@@ -340,9 +366,8 @@ class PostgresBackend:
         )
         # The excerpts are made for the rows shown only: ts_headline reads the whole text.
         rows = (
-            SearchDocument.objects.filter(pk__in=shown)
+            SearchDocument.objects.filter(pk__in=[pk for pk, _total in page])
             .annotate(
-                rank=self.rank(queries),
                 excerpt=SearchHeadline(
                     "body",
                     row_query,
@@ -355,10 +380,15 @@ class PostgresBackend:
                     fragment_delimiter=" … ",
                 ),
             )
-            .order_by("-rank", "-date", "pk")
-            .values("kind", "title", "url", "date", "text_language", "excerpt")
+            .values("pk", "kind", "title", "url", "date", "text_language", "excerpt")
         )
-        return [Result(**{**row, "excerpt": marked_excerpt(row["excerpt"] or "")}) for row in rows]
+        by_pk = {row.pop("pk"): row for row in rows}
+        results = [
+            Result(**{**by_pk[pk], "excerpt": marked_excerpt(by_pk[pk]["excerpt"] or "")})
+            for pk, _total in page
+            if pk in by_pk
+        ]
+        return results, page[0][1]
 
     def suggest(self, parsed, language):
         from django.contrib.postgres.search import TrigramWordSimilarity
@@ -425,6 +455,7 @@ class SqliteBackend:
             return cursor.fetchone()[0]
 
     def fetch(self, parsed, language, offset, limit):
+        """(the results from `offset`, the number of all results), in one query."""
         select = (
             f"d.kind, d.title, d.url, d.date, d.text_language, d.body, "
             f"bm25({self.table}, 5.0, 1.0) AS score, d.id AS id"
@@ -432,13 +463,14 @@ class SqliteBackend:
         sql, params = self.matching_sql(parsed, language, select)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT * FROM ({sql}) ORDER BY score, date DESC, id LIMIT %s OFFSET %s",  # noqa: S608
+                f"SELECT *, COUNT(*) OVER () FROM ({sql}) "  # noqa: S608
+                "ORDER BY score, date DESC, id LIMIT %s OFFSET %s",
                 [*params, limit, offset],
             )
             rows = cursor.fetchall()
         date_field = SearchDocument._meta.get_field("date")
         results = []
-        for kind, title, url, date, text_language, body, _score, _id in rows:
+        for kind, title, url, date, text_language, body, _score, _id, _total in rows:
             results.append(
                 Result(
                     kind=kind,
@@ -449,7 +481,7 @@ class SqliteBackend:
                     excerpt=marked_excerpt(excerpt(body, parsed, text_language)),
                 )
             )
-        return results
+        return results, rows[0][-1] if rows else 0
 
     def suggest(self, parsed, language):
         titles = (

@@ -113,8 +113,13 @@ def search_view(request):
         except search.SearchError as error:
             context["error"] = str(error)
         else:
-            paginator = Paginator(search.search(cleaned, parsed, language), search.RESULTS_PER_PAGE)
-            page = paginator.get_page(request.GET.get("page"))
+            results = search.search(cleaned, parsed, language)
+            paginator = Paginator(results, search.RESULTS_PER_PAGE)
+            page_asked = request.GET.get("page", "")
+            number = int(page_asked) if page_asked.isascii() and page_asked.isdigit() else 1
+            number = min(max(number, 1), 10**6)
+            results.fetch_page(number, search.RESULTS_PER_PAGE)
+            page = paginator.get_page(number)
             context.update(paginator=paginator, page_obj=page, results=list(page))
             if paginator.count == 0:
                 context["suggestion"] = search.suggestion(parsed, language)

@@ -246,7 +246,10 @@ def test_ten_results_a_page_with_pagination(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("page", "expected"), [("99", 3), ("0", 3), ("abc", 1), ("-1", 3)])
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [("99", 3), ("0", 1), ("abc", 1), ("-1", 1), ("²", 1), ("9" * 30, 3), ("", 1)],
+)
 def test_a_page_beyond_the_last_or_not_a_number_shows_a_page_of_results(client, page, expected):
     for i in range(23):
         make_update(f"Remittances note {i:02d}")
