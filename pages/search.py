@@ -7,7 +7,7 @@ English (and searched with English stemming) under the other languages too.
 - PostgreSQL: a stored tsvector (title weighted above text) under a GIN index, built with
   the language's text-search configuration (english, french, spanish); queries go through
   websearch_to_tsquery, results are ranked with ts_rank and excerpts come from ts_headline
-  for the ten results shown only. Titles have a pg_trgm index for spelling suggestions.
+  for the ten results shown only. Titles have a pg_trgm GiST index for spelling suggestions.
 - SQLite: an FTS5 table over the words stemmed in Python by the Snowball stemmers
   (snowballstemmer), the query stemmed the same way, ranked with bm25().
 
@@ -349,14 +349,19 @@ class PostgresBackend:
     def fetch(self, text, language, offset, limit):
         """(the results from `offset`, the number of all results), in two queries."""
         from django.contrib.postgres.search import SearchHeadline, SearchQueryField
-        from django.db.models import Count, Window
 
         documents, queries = self.matches(text, language)
-        page = list(
-            documents.annotate(rank=self.rank(queries), total=Window(Count("pk")))
-            .order_by("-rank", "-date", "pk")
-            .values_list("pk", "total")[offset : offset + limit]
-        )
+        ranked = documents.annotate(rank=self.rank(queries)).order_by().values("pk", "date", "rank")
+        inner, params = ranked.query.sql_with_params()
+        # Ranked first (OFFSET 0 keeps the planner from merging the two), then counted: the
+        # window count then holds narrow rows, not every matching vector.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT pk, COUNT(*) OVER () FROM ({inner} OFFSET 0) ranked "  # noqa: S608
+                "ORDER BY rank DESC, date DESC NULLS LAST, pk LIMIT %s OFFSET %s",
+                [*params, limit, offset],
+            )
+            page = cursor.fetchall()
         if not page:
             return [], 0
         row_query = Case(
@@ -391,16 +396,16 @@ class PostgresBackend:
         return results, page[0][1]
 
     def suggest(self, parsed, language):
-        from django.contrib.postgres.search import TrigramWordSimilarity
+        from django.contrib.postgres.search import TrigramWordDistance
 
         words = parsed.words
-        text = " ".join(words)
+        # The titles nearest to the query, read nearest first from the GiST trigram index.
         titles = (
             SearchDocument.objects.filter(language=language)
             .filter(published_filter())
-            .annotate(similarity=TrigramWordSimilarity(text, "title"))
-            .filter(similarity__gte=0.3)
-            .order_by("-similarity")
+            .annotate(distance=TrigramWordDistance(" ".join(words), "title"))
+            .filter(distance__lte=0.7)
+            .order_by("distance")
             .values_list("title", flat=True)[:5]
         )
         return corrected(words, [w for title in titles for w in WORD.findall(title)])

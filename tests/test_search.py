@@ -445,7 +445,7 @@ def test_the_index_uses_the_database_s_own_full_text_search(db):
             )
             definitions = " ".join(row[0] for row in cursor.fetchall())
             assert "USING gin (vector)" in definitions
-            assert "gin_trgm_ops" in definitions
+            assert "gist_trgm_ops" in definitions
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_searchdocument_fts'")
             assert "fts5" in cursor.fetchone()[0]

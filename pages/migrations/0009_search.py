@@ -1,6 +1,7 @@
 # The site search index: the table both databases use, then what each database searches with.
-# PostgreSQL: the pg_trgm extension, a GIN index on the stored tsvector and a trigram index on
-# titles. SQLite: an FTS5 table over the stemmed words, kept in step by triggers.
+# PostgreSQL: the pg_trgm extension, a GIN index on the stored tsvector and a trigram index
+# on titles (GiST, read nearest first for spelling suggestions). SQLite: an FTS5 table over
+# the stemmed words, kept in step by triggers.
 
 import django.contrib.postgres.search
 from django.db import migrations, models
@@ -9,7 +10,7 @@ POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX pages_searchdocument_vector ON pages_searchdocument USING gin (vector)",
     "CREATE INDEX pages_searchdocument_title_trgm ON pages_searchdocument"
-    " USING gin (title gin_trgm_ops)",
+    " USING gist (title gist_trgm_ops)",
 ]
 POSTGRES_REVERSE = [
     "DROP INDEX IF EXISTS pages_searchdocument_title_trgm",
