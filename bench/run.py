@@ -299,6 +299,25 @@ def seed_search(env):
     return entries, indexed_in, queries, sizes
 
 
+def answers_within(url, seconds):
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=seconds)
+            connection.request("GET", path, headers={"X-Forwarded-Proto": "https"})
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(f"make bench: {url} did not answer 200 within {seconds} s")
+        time.sleep(0.5)
+
+
 def wrk(url):
     command = [
         "wrk",
@@ -312,7 +331,8 @@ def wrk(url):
         "X-Forwarded-Proto: https",
         url,
     ]
-    subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True)  # warm
+    answers_within(url, 120)  # every worker started and the path answers
+    subprocess.run([*command[:3], "-d3s", *command[4:]], capture_output=True, check=True)  # warm
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
