@@ -1,12 +1,16 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from genmig.cache import PRIVATE_CACHE_CONTROL
 from genmig.query import one_of, page_number, reads_query
 
+from . import search
 from .models import Page, Resource, Scheduled, Update
 
 
@@ -129,3 +133,40 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def search_view(request):
+    """Site search in the page's language: /search/?q=words&page=2."""
+    language = get_language()
+    text = request.GET.get("q", "")
+    context = {"query": text, "searched": "q" in request.GET}
+    if context["searched"]:
+        try:
+            cleaned, parsed = search.validate_query(text)
+        except search.SearchError as error:
+            context["error"] = str(error)
+        else:
+            results = search.search(cleaned, parsed, language)
+            paginator = Paginator(results, search.RESULTS_PER_PAGE)
+            page_asked = request.GET.get("page", "")
+            number = int(page_asked) if page_asked.isascii() and page_asked.isdigit() else 1
+            number = min(max(number, 1), 10**6)
+            results.fetch_page(number, search.RESULTS_PER_PAGE)
+            page = paginator.get_page(number)
+            context.update(paginator=paginator, page_obj=page, results=list(page))
+            if paginator.count == 0:
+                context["suggestion"] = search.suggestion(parsed, language)
+    response = render(request, "pages/search.html", context)
+    # Results pages are for people: search engines are asked not to index them.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def opensearch(request):
+    """The OpenSearch description browsers read to search the site from the address bar."""
+    return render(
+        request,
+        "pages/opensearch.xml",
+        {"search_url": request.build_absolute_uri(reverse("pages:search"))},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )

@@ -211,3 +211,15 @@ def test_deploy_check_is_clean_with_the_documented_production_environment():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
+
+
+def test_search_through_gunicorn_finds_migrated_content_noindex_cached_like_other_pages(server):
+    # `migrate` indexed the content it created: nothing else ran before this search.
+    found = server.get("/fr/search/?q=migrations")
+    assert found.status == 200
+    assert 'class="search-result"' in found.text and "<mark>" in found.text
+    assert found.header("X-Robots-Tag") == "noindex"
+    assert found.header("Cache-Control") == server.get("/background/").header("Cache-Control")
+    description = server.get("/opensearch.xml")
+    assert description.header("Content-Type").startswith("application/opensearchdescription+xml")
+    assert "/search/?q={searchTerms}" in description.text

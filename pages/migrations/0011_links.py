@@ -9,7 +9,7 @@ def allow_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0008_schedule"),
+        ("pages", "0009_search"),
         ("partners", "0003_content_editors_group"),
     ]
 
