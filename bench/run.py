@@ -7,7 +7,14 @@ with wrk the requests per second, p50 and p99 latency and errors, next to the sa
 for a static file of the same size (a copy of the page) served by the same gunicorn through
 WhiteNoise, and the ratio page/static. It also prints the queries each page costs when it is
 rendered and when it is served from the cache, and the compressed size of each page with
-its stylesheet. Everything it starts, it stops; results also go to var/bench/results.txt.
+its stylesheet. Then the same pages through the front (nginx with deploy/nginx/, over HTTPS,
+with its short page cache), each next to nginx serving the same bytes as a file (the
+machine's limit), and the time an edit takes to show through the front.
+
+Then it seeds 10,000 updates and resources (in English, a third also in French and Spanish),
+indexes them for the site search, and measures search results pages next to /background/,
+both rendered for every request (a second gunicorn with the page cache off), in the same run.
+Everything it starts, it stops; results also go to var/bench/results.txt.
 """
 
 import gzip
@@ -28,6 +35,27 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 PAGES = [("home", "/"), ("partners", "/partners/"), ("background", "/background/")]
 PARTNERS = 500
+SEARCH_DOCUMENTS = int(os.environ.get("BENCH_SEARCH_DOCUMENTS", "10000"))
+SEARCH_PATHS = [
+    "/search/?q=migration",
+    "/search/?q=women+remittances",
+    "/search/?q=%22care+work%22+-policy",
+    "/fr/search/?q=migrantes",
+    "/es/search/?q=trabajadoras",
+]
+# A results page may take at most this many times as long (p50) as uncached /background/.
+SEARCH_BUDGET = 3.0
+WORDS = {
+    "en": "migration migrant women men gender remittances care work domestic labour policy "
+    "research data mobility return family border health education rights refugees displacement "
+    "climate employment skills diaspora integration corridor evidence survey report",
+    "fr": "migration migrantes femmes hommes genre transferts soins travail domestique politique "
+    "recherche données mobilité retour famille frontière santé éducation droits réfugiés "
+    "déplacement climat emploi compétences diaspora intégration corridor enquête",
+    "es": "migración migrantes mujeres hombres género remesas cuidados trabajo doméstico política "
+    "investigación datos movilidad retorno familia frontera salud educación derechos refugiados "
+    "desplazamiento clima empleo trabajadoras diáspora integración corredor encuesta",
+}
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 THREADS = "2"
@@ -113,9 +141,9 @@ class Stack:
         database.unlink(missing_ok=True)
         return f"sqlite:///{database}", "SQLite"
 
-    def start_gunicorn(self, env):
+    def start_gunicorn(self, env, name="gunicorn"):
         port = free_port()
-        log = OUT / "gunicorn.log"
+        log = OUT / f"{name}.log"
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "genmig/gunicorn.conf.py"],
             cwd=ROOT,
@@ -203,6 +231,95 @@ def seed_and_measure(env):
     return queries, bodies, statics, stylesheet.decode(), copies
 
 
+def seed_search(env):
+    """In this process: SEARCH_DOCUMENTS updates and resources, indexed; queries per search."""
+    import datetime
+    import random
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from pages.models import Resource, Update
+    from pages.search import rebuild_index
+
+    rng = random.Random(14)  # noqa: S311 - made-up text, the same on every run
+    words = {language: text.split() for language, text in WORDS.items()}
+
+    def text(language, count):
+        return " ".join(rng.choice(words[language]) for _ in range(count))
+
+    def translated(n, name, count):
+        fields = {f"{name}_en": text("en", count).capitalize()}
+        if n % 3 == 0:  # a third translated; the rest is found in English
+            fields[f"{name}_fr"] = text("fr", count).capitalize()
+            fields[f"{name}_es"] = text("es", count).capitalize()
+        return fields
+
+    updates = SEARCH_DOCUMENTS * 6 // 10
+    start = datetime.date(2015, 1, 1)
+    Update.objects.bulk_create(
+        (
+            Update(
+                slug=f"bench-update-{n}",
+                date=start + datetime.timedelta(days=n % 3650),
+                published=n % 10 != 0,
+                **translated(n, "title", 6),
+                **translated(n, "summary", 25),
+                **translated(n, "body", 150),
+            )
+            for n in range(updates)
+        ),
+        batch_size=500,
+    )
+    Resource.objects.bulk_create(
+        (
+            Resource(
+                year=2000 + n % 25,
+                url=f"https://publications.example.org/{n}",
+                published=n % 10 != 0,
+                **translated(n, "title", 8),
+                **translated(n, "summary", 60),
+            )
+            for n in range(SEARCH_DOCUMENTS - updates)
+        ),
+        batch_size=500,
+    )
+    began = time.monotonic()
+    entries = rebuild_index()
+    indexed_in = time.monotonic() - began
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_HOST=HOST)
+    queries, sizes = {}, {}
+    for path in SEARCH_PATHS:
+        with CaptureQueriesContext(connection) as rendered:
+            response = client.get(path + "&page=2")
+        assert response.status_code == 200, (path, response.status_code)
+        assert b"search-result" in response.content, path
+        queries[path] = len(rendered)
+        sizes[path] = len(response.content)
+    return entries, indexed_in, queries, sizes
+
+
+def answers_within(url, seconds):
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=seconds)
+            connection.request("GET", path, headers={"X-Forwarded-Proto": "https"})
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(f"make bench: {url} did not answer 200 within {seconds} s")
+        time.sleep(0.5)
+
+
 def wrk(url):
     command = [
         "wrk",
@@ -210,11 +327,14 @@ def wrk(url):
         f"-c{CONNECTIONS}",
         f"-d{DURATION}",
         "--latency",
+        "--timeout",
+        "10s",
         "-H",
         "X-Forwarded-Proto: https",
         url,
     ]
-    subprocess.run([*command[:3], "-d2s", *command[4:]], capture_output=True, check=True)  # warm
+    answers_within(url, 120)  # every worker started and the path answers
+    subprocess.run([*command[:3], "-d3s", *command[4:]], capture_output=True, check=True)  # warm
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
@@ -231,6 +351,95 @@ def wrk(url):
         "error_kinds": ", ".join(f"{k} {n}" for k, n in kinds.items() if n),
         "requests": requests,
     }
+
+
+def measure_front(port, bodies, statics):
+    """The same pages through the front of deploy/nginx/ (HTTPS, its short page cache), each
+    next to nginx serving the same bytes as a file; then how long an edit takes to show."""
+    from deploy.nginx import local
+
+    problem = local.missing()
+    if problem:
+        say(f"make bench: no front table: {problem}")
+        return [], None
+    https_port, http_port = free_port(), free_port()
+    shutil.rmtree(OUT / "nginx", ignore_errors=True)  # no page cached by an earlier run
+    certificate, key = local.self_signed_certificate(OUT / "tls")
+    config = local.render(
+        OUT / "nginx",
+        https_port=https_port,
+        http_port=http_port,
+        upstreams=[f"{HOST}:{port}"],
+        certificate=certificate,
+        key=key,
+        access_log=False,
+    )
+    nginx = local.Nginx(config).start(https_port)
+    try:
+        base = f"https://{HOST}:{https_port}"
+        rows = []
+        for _name, path in PAGES:
+            page = wrk(base + path)
+            static = wrk(base + statics[path])
+            rows.append((path, len(bodies[path]), page, static))
+        return rows, time_an_edit(base)
+    finally:
+        nginx.stop()
+
+
+def time_an_edit(base):
+    """Seconds from saving a page to the front showing it (at most PAGE_SHARED_CACHE_SECONDS)."""
+    import ssl
+    import urllib.request
+
+    from pages.models import Page
+
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+
+    def text():
+        with urllib.request.urlopen(base + "/background/", context=context) as response:  # noqa: S310
+            return response.read().decode()
+
+    text()
+    page = Page.objects.get(slug="background")
+    page.title = f"Edited for the benchmark {secrets.token_hex(3)}"
+    page.save()
+    saved = time.monotonic()
+    while page.title not in text():
+        if time.monotonic() - saved > 60:
+            return None
+        time.sleep(0.02)
+    return time.monotonic() - saved
+
+
+def table(rows, static_label):
+    header = (
+        f"{'page':<13}{'bytes':>8}  {'req/s':>8} {'p50':>8} {'p99':>8} {'err':>4}  |"
+        f"  {static_label + ' req/s':>12} {'p50':>8} {'p99':>8} {'err':>4}  |  {'page/static':>11}"
+    )
+    lines = [header, "-" * len(header)]
+    for path, size, page, static in rows:
+        lines.append(
+            f"{path:<13}{size:>8}  {page['rate']:>8.0f} {page['p50']:>8} {page['p99']:>8} "
+            f"{page['errors']:>4}  |  {static['rate']:>12.0f} {static['p50']:>8} "
+            f"{static['p99']:>8} {static['errors']:>4}  |  {page['rate'] / static['rate']:>11.2f}"
+        )
+    for path, _size, page, static in rows:
+        for kind, figures in (("page", page), ("static", static)):
+            if figures["errors"]:
+                lines.append(f"  errors, {path} {kind}: {figures['error_kinds']}")
+    return lines
+
+
+def milliseconds(figure):
+    """wrk's latency figure ("812.00us", "2.31ms", "1.02s") in milliseconds."""
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", figure)
+    if not found:
+        return float("nan")
+    value, unit = found.groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
 def transfer_size(port, path, encoding):
@@ -267,6 +476,8 @@ def main():
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
             DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
             DJANGO_PROXY_SSL_HEADER="X-Forwarded-Proto",
+            TRUSTED_PROXY_COUNT="1",
+            EMAIL_URL="consolemail://",
             DATABASE_URL=database_url,
             CONN_MAX_AGE="60",
             REDIS_URL=redis_url,
@@ -279,6 +490,8 @@ def main():
         manage(env, "collectstatic", "--noinput")
         manage(env, "migrate", "--noinput")
         queries, bodies, statics, stylesheet, copies = seed_and_measure(env)
+        say(f"make bench: seeding and indexing {SEARCH_DOCUMENTS} documents for search")
+        entries, indexed_in, search_queries, search_sizes = seed_search(env)
 
         port = stack.start_gunicorn(env)
         base = f"http://{HOST}:{port}"
@@ -299,29 +512,32 @@ def main():
             static = wrk(base + statics[path])
             rows.append((path, len(bodies[path]), page, static))
 
+        front_rows, edit_seconds = measure_front(port, bodies, statics)
+
         css_sizes = {enc: transfer_size(port, stylesheet, enc) for enc in ("gzip", "br")}
         css_plain = transfer_size(port, stylesheet, "identity")[0]
+
+        # Search next to /background/, both rendered for every request, in the same run.
+        uncached_port = stack.start_gunicorn(dict(env, PAGE_CACHE_SECONDS="0"), "gunicorn-uncached")
+        uncached = f"http://{HOST}:{uncached_port}"
+        background = wrk(uncached + "/background/")
+        searches = [(path, wrk(uncached + path)) for path in SEARCH_PATHS]
     finally:
         stack.close()
         if copies:
             shutil.rmtree(copies, ignore_errors=True)
 
-    lines = []
-    header = (
-        f"{'page':<13}{'bytes':>8}  {'req/s':>8} {'p50':>8} {'p99':>8} {'err':>4}  |"
-        f"  {'static req/s':>12} {'p50':>8} {'p99':>8} {'err':>4}  |  {'page/static':>11}"
-    )
-    lines += [header, "-" * len(header)]
-    for path, size, page, static in rows:
+    lines = ["gunicorn alone (plain HTTP), next to a static file it serves through WhiteNoise:"]
+    lines += table(rows, "static")
+    if front_rows:
+        lines.append("")
         lines.append(
-            f"{path:<13}{size:>8}  {page['rate']:>8.0f} {page['p50']:>8} {page['p99']:>8} "
-            f"{page['errors']:>4}  |  {static['rate']:>12.0f} {static['p50']:>8} "
-            f"{static['p99']:>8} {static['errors']:>4}  |  {page['rate'] / static['rate']:>11.2f}"
+            "through the front (nginx of deploy/nginx/, HTTPS, its page cache), next to the "
+            "same bytes as a file nginx serves itself:"
         )
-    for path, _size, page, static in rows:
-        for kind, figures in (("page", page), ("static", static)):
-            if figures["errors"]:
-                lines.append(f"  errors, {path} {kind}: {figures['error_kinds']}")
+        lines += table(front_rows, "file")
+        if edit_seconds is not None:
+            lines.append(f"  an edit saved showed through the front after {edit_seconds:.1f} s")
     lines.append("")
     lines.append("queries per page: rendered (first visit after a change) / served from the cache")
     for path, (rendered, cached) in queries.items():
@@ -339,6 +555,24 @@ def main():
         lines.append(
             f"  {path:<13}gzip {gz:>6} + {css_sizes['gzip'][0]} = {gz + css_sizes['gzip'][0]:>6}"
             f"   brotli {br:>6} + {css_sizes['br'][0]} = {br + css_sizes['br'][0]:>6} bytes"
+        )
+    lines.append("")
+    lines.append(
+        f"search: {SEARCH_DOCUMENTS} documents ({entries} index entries, one a language, "
+        f"built in {indexed_in:.1f} s), every page rendered (page cache off)"
+    )
+    base_p50 = milliseconds(background["p50"])
+    lines.append(
+        f"  {'/background/':<34}{background['rate']:>8.0f} req/s  p50 {background['p50']:>8}"
+        f"  p99 {background['p99']:>8}  err {background['errors']}"
+    )
+    for path, figures in searches:
+        ratio = milliseconds(figures["p50"]) / (base_p50 or float("nan"))
+        verdict = "ok" if ratio <= SEARCH_BUDGET else f"OVER the {SEARCH_BUDGET:g}x budget"
+        lines.append(
+            f"  {path:<34}{figures['rate']:>8.0f} req/s  p50 {figures['p50']:>8}"
+            f"  p99 {figures['p99']:>8}  err {figures['errors']}  p50 x{ratio:.2f} ({verdict});"
+            f" page 2: {search_queries[path]} queries, {search_sizes[path]} bytes"
         )
     text = "\n".join(lines)
     say(text)

@@ -1,3 +1,5 @@
+import mimetypes
+
 from django.apps import AppConfig
 from django.apps import apps as registry
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
@@ -11,6 +13,11 @@ class GenmigConfig(AppConfig):
     verbose_name = "GenMig website"
 
     def ready(self):
+        # Logos are stored as WebP; Python knows the type only from 3.11 on, and elsewhere
+        # only if the system's mime.types says so. Uploads are served by their extension.
+        mimetypes.add_type("image/webp", ".webp")
+
+        from . import checks  # noqa: F401 (registers the system checks)
         from .cache import content_changed, migrated, shown_on_pages
 
         # Only for the models pages show: a receiver for every model would make Django fetch

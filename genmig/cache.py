@@ -18,16 +18,24 @@ release's collectstatic writes anew, so a new release never serves pages rendere
 old code (whose stylesheets it may not have); `migrate`, the other release step, starts a
 new generation (data migrations change rows without signals).
 
-Browsers get an ETag and a Last-Modified with `Cache-Control: max-age=0, must-revalidate`:
-they keep the page but ask each time whether it changed, which costs a 304 with no body.
+Browsers get an ETag and a Last-Modified with `max-age=0`: they keep the page but ask each time
+whether it changed, which costs a 304 with no body. A shared cache in front (the nginx of
+deploy/nginx/, a CDN) is told it may serve the page for PAGE_SHARED_CACHE_SECONDS, serve it
+stale a little longer while it asks again, and for a day while the site does not answer. Every
+other response to a visitor with cookies is `private`.
+
+No page is kept past the next moment the clock changes what pages show (an item scheduled
+to appear or disappear, an event starting): see `clock_deadline`.
 """
 
 import hashlib
 import logging
+import math
 import secrets
 import threading
 import time
 from collections import OrderedDict
+from datetime import datetime, timezone
 from pathlib import Path
 
 from django.conf import settings
@@ -40,13 +48,18 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_http_date
+from django.utils.module_loading import import_string
 
 from .query import keep_read_parameters
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pagecache:generation"
-BROWSER_CACHE_CONTROL = "max-age=0, must-revalidate"
+# How long past PAGE_SHARED_CACHE_SECONDS a shared cache may serve a page while it fetches it
+# again, and while the site does not answer (RFC 5861).
+STALE_WHILE_REVALIDATE_SECONDS = 30
+STALE_IF_ERROR_SECONDS = 86400
+CLOCK_KEY = "pagecache:clock"
 # Browsers must not keep pages that depend on who asks (staff, a form with its CSRF token).
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 # Responses that say any of these about themselves are not stored.
@@ -60,6 +73,15 @@ RESPONSE_ATTRIBUTES_NOT_KEPT = (
     "_csp_exempt",
     "xframe_options_exempt",
 )
+
+
+def public_cache_control():
+    """Cache-Control of a page that is the same for every anonymous visitor."""
+    shared = min(settings.PAGE_SHARED_CACHE_SECONDS, settings.PAGE_CACHE_SECONDS)
+    return (
+        f"max-age=0, s-maxage={shared}, stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}, "
+        f"stale-if-error={STALE_IF_ERROR_SECONDS}"
+    )
 
 
 def shown_on_pages(model):
@@ -118,6 +140,27 @@ def _current_generation(found):
     return generation
 
 
+def clock_deadline(found, generation, since):
+    """The next moment after `since` at which the clock changes a page's content, or None.
+
+    Found with one query (settings.PAGE_CACHE_CLOCK) and kept in the cache with the
+    generation and the moment it was computed for, so it is looked up once per generation
+    (and once more each time such a moment passes), not once per page, on every instance.
+    """
+    kept = found.get(CLOCK_KEY)
+    if kept and kept[0] == generation and kept[1] <= since and (kept[2] is None or since < kept[2]):
+        return kept[2]
+    moment = import_string(settings.PAGE_CACHE_CLOCK)(datetime.fromtimestamp(since, timezone.utc))
+    deadline = moment.timestamp() if moment else None
+    cache.set(CLOCK_KEY, (generation, since, deadline), timeout=None)
+    return deadline
+
+
+def fresh(entry, now):
+    """Whether a stored page is of the current generation's time: its deadline not reached."""
+    return len(entry) == 5 and now < entry[4]
+
+
 class LocalBodies:
     """The bodies of cached pages this process served lately, up to `max_bytes` in all.
 
@@ -168,11 +211,12 @@ class PageCacheMiddleware:
         if not self.may_serve_from_cache(request, known):
             return self.not_cached(request, self.get_response(request))
         key = self.page_key(request)
+        started = time.time()
         try:
-            found = cache.get_many([GENERATION_KEY, key])
+            found = cache.get_many([GENERATION_KEY, CLOCK_KEY, key])
             generation = _current_generation(found)
             entry = found.get(key)
-            if entry and entry[0] == generation:
+            if entry and entry[0] == generation and fresh(entry, started):
                 response = self.from_entry(request, entry)
                 if response is not None:
                     return response
@@ -183,7 +227,12 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not self.may_store(request, response):
             return self.not_cached(request, response)
-        self.store(key, generation, response)
+        try:
+            deadline = clock_deadline(found, generation, started)
+        except Exception:
+            logger.exception("Could not find when scheduled content next changes")
+            return response
+        self.store(key, generation, response, deadline)
         return get_conditional_response(
             request,
             etag=response["ETag"],
@@ -224,25 +273,29 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
 
-    def store(self, key, generation, response):
+    def store(self, key, generation, response, deadline=None):
         content = response.content
-        stored_at = int(time.time())
+        now = time.time()
+        stored_at = int(now)
+        expires = now + self.seconds if deadline is None else min(deadline, now + self.seconds)
         etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
         response["ETag"] = etag
         response["Last-Modified"] = http_date(stored_at)
-        response["Cache-Control"] = BROWSER_CACHE_CONTROL
+        response["Cache-Control"] = public_cache_control()
         # What is served depends on the session and message cookies (see may_serve_from_cache).
         patch_vary_headers(response, ["Cookie"])
-        entry = (generation, dict(response.items()), etag, stored_at)
+        entry = (generation, dict(response.items()), etag, stored_at, expires)
+        if expires <= now:
+            return  # changed by the clock already: the next request renders it again
         self.local.put(etag, content)
         try:
-            cache.set_many({key: entry, self.body_key(etag): content}, self.seconds)
+            cache.set_many({key: entry, self.body_key(etag): content}, math.ceil(expires - now))
         except Exception as error:
             logger.warning("Page cache unavailable: %r", error)
 
     def from_entry(self, request, entry):
         """The cached page, a 304, or None when its body is no longer in the cache."""
-        _generation, headers, etag, stored_at = entry
+        _generation, headers, etag, stored_at, _expires = entry
         response = HttpResponse(headers=headers)
         conditional = get_conditional_response(
             request, etag=etag, last_modified=stored_at, response=response
@@ -263,7 +316,11 @@ class PageCacheMiddleware:
         if (
             request.method in ("GET", "HEAD")
             and "Cache-Control" not in response
-            and (response.cookies or settings.SESSION_COOKIE_NAME in request.COOKIES)
+            and (
+                response.cookies
+                or settings.SESSION_COOKIE_NAME in request.COOKIES
+                or CookieStorage.cookie_name in request.COOKIES
+            )
         ):
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response

@@ -1,4 +1,28 @@
+import zoneinfo
+
 from django.conf import settings
+from django.utils import timezone
+
+from genmig.views import healthz
+
+HEALTH_CHECK_PATH = "/healthz"
+
+
+class HealthCheckMiddleware:
+    """Answer the load balancer's /healthz before anything else looks at the request.
+
+    The balancer probes each instance over plain HTTP by its own address, so neither the
+    redirect to HTTPS nor the check of the Host header (ALLOWED_HOSTS) may stand in the way.
+    The answer says nothing but ok, degraded or unavailable.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == HEALTH_CHECK_PATH and request.method in ("GET", "HEAD"):
+            return healthz(request)
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:
@@ -16,3 +40,24 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class AdminTimeZoneMiddleware:
+    """The admin takes and shows times in settings.ADMIN_TIME_ZONE (IOM headquarters).
+
+    Public pages keep the site's time zone; only views of the admin site switch.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.app_name == "admin":
+            timezone.activate(zoneinfo.ZoneInfo(settings.ADMIN_TIME_ZONE))

@@ -5,6 +5,7 @@ DEBUG is off unless DJANGO_DEBUG turns it on; with DEBUG off the site refuses to
 without a secret key and a list of allowed hosts.
 """
 
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,12 +53,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "reversion",
     "pages",
     "partners",
     "genmig.apps.GenmigConfig",
 ]
 
 MIDDLEWARE = [
+    # The load balancer's health check, before the HTTPS redirect and the Host check.
+    "genmig.middleware.HealthCheckMiddleware",
     # The header middleware comes before WhiteNoise, which answers static files itself, so
     # that static files carry the same headers as pages.
     "django.middleware.security.SecurityMiddleware",
@@ -75,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    "genmig.middleware.AdminTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "genmig.urls"
@@ -132,10 +137,23 @@ else:
 # saving anything of these apps makes every cached page fresh at once. Enquiries are not shown
 # on any page.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# A shared cache in front of the instances (the front's nginx, a CDN) may serve a public page
+# this long without asking the site (s-maxage): an edit shows through it within this time.
+PAGE_SHARED_CACHE_SECONDS = env.int("PAGE_SHARED_CACHE_SECONDS", default=5)
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]
-PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "partners.RecentSubmission"]
+# The next moment the clock changes a page (scheduled items, event starts): no cached page
+# is kept past it.
+PAGE_CACHE_CLOCK = "pages.schedule.next_change"
+PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "partners.RecentSubmission", "pages.LinkCheck"]
+
+# Every saved version of editors' content is kept this many days; `manage.py prune_versions`
+# (run from cron) removes older ones.
+VERSION_MAX_AGE_DAYS = env.int("VERSION_MAX_AGE_DAYS", default=730)
+# `manage.py check_links` (cron): seconds to wait for each address, addresses checked at once.
+LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10)
+LINK_CHECK_THREADS = env.int("LINK_CHECK_THREADS", default=4)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -147,16 +165,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Admin sign-in: after LOGIN_FAILURE_LIMIT failures an account, and separately a client
-# address, is locked for LOGIN_LOCKOUT_MINUTES. django-axes keeps the count in the database,
-# which every instance shares.
+# Admin sign-in: after LOGIN_FAILURE_LIMIT failures an account is locked at the address they
+# came from, and after LOGIN_ADDRESS_FAILURE_LIMIT failures for any names an address is
+# locked, each for LOGIN_LOCKOUT_MINUTES; an administrator elsewhere can still sign in
+# (genmig/login.py). django-axes keeps the count in the database, which every instance shares.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "genmig.login.LoginFailureHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = max(
+    env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=4 * AXES_FAILURE_LIMIT), AXES_FAILURE_LIMIT
+)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "genmig.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "genmig.views.login_locked_out"
@@ -190,6 +213,12 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The admin takes and shows times (publishing schedules) in IOM headquarters' time zone.
+ADMIN_TIME_ZONE = env("ADMIN_TIME_ZONE", default="Europe/Zurich")
+if ADMIN_TIME_ZONE not in zoneinfo.available_timezones():
+    raise ImproperlyConfigured(
+        f"ADMIN_TIME_ZONE={ADMIN_TIME_ZONE!r} is not a time zone name such as 'Europe/Zurich'."
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
@@ -240,8 +269,15 @@ STORAGES = {
 }
 
 # Email: the console in development; EMAIL_URL (for example smtp+tls://user:pass@host:587)
-# in production. A slow mail server must never hold a visitor's request for long.
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# in production, where the site refuses to start without it: enquiry notifications would
+# otherwise go nowhere while marked sent. A slow mail server must never hold a visitor's
+# request for long.
+EMAIL_URL = required_in_production("EMAIL_URL", "consolemail://")
+vars().update(env.email_url_config(EMAIL_URL))
+if not DEBUG and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F821
+    # Asked for explicitly (make serve does, to try the site out): the log then says that
+    # an email would have gone out, and to whom, but never what the visitor wrote.
+    EMAIL_BACKEND = "genmig.mail.ConsoleBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="GenMig website <noreply@genmig.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -252,12 +288,22 @@ CONTACT_EMAIL = env("CONTACT_EMAIL", default="research@iom.int")
 ENQUIRY_RATE_LIMIT = env.int("ENQUIRY_RATE_LIMIT", default=5)
 # A form sent back sooner than this after it was shown is taken for a robot's.
 ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)
+# Seconds the admin's "retry sending" spends sending before it leaves the rest to
+# send_pending_enquiries; well under GUNICORN_TIMEOUT, as each email may take EMAIL_TIMEOUT.
+ENQUIRY_RETRY_SECONDS = env.int("ENQUIRY_RETRY_SECONDS", default=10)
 # How long enquiries are kept; the privacy notice says so and purge_enquiries deletes older ones.
 ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=730)
 # The client address is REMOTE_ADDR unless the site runs behind this many reverse proxies,
 # each adding the address it saw to X-Forwarded-For. Never set it higher than the real
 # number of proxies: the header would then tell whatever a visitor wants it to.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# X-Forwarded-For is read only on connections from these addresses or networks: the proxies'
+# (the same variable and default as gunicorn's, so that both trust the same machines).
+FORWARDED_ALLOW_IPS = [
+    address.strip()
+    for address in env("FORWARDED_ALLOW_IPS", default="127.0.0.1,::1").split(",")
+    if address.strip()
+]
 # Largest request body, file uploads excepted; bigger ones are answered with status 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 

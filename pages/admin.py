@@ -4,11 +4,23 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import redirect
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from .models import Page, Resource, SiteSettings, Update
+from .attention import MissingLanguageFilter, NotUpdatedFilter
+from .editing import LanguageFormMixin, ScheduleAdminMixin
+from .history import HistoryAdmin
+from .models import LinkCheck, Page, Resource, SiteSettings, Update
+
+
+class ContentAdmin(HistoryAdmin, TranslationAdmin):
+    """The admin of editors' content: translated fields, every version kept and restorable."""
+
+    def get_list_filter(self, request):
+        # What the start page counts can be found in each list.
+        return [*super().get_list_filter(request), MissingLanguageFilter, NotUpdatedFilter]
 
 
 class PublishActionsMixin:
@@ -40,7 +52,7 @@ class PublishActionsMixin:
 
 
 @admin.register(Page)
-class PageAdmin(PublishActionsMixin, TranslationAdmin):
+class PageAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
     list_display_links = ["title"]
     list_editable = ["nav_position"]
@@ -66,7 +78,7 @@ class PageAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(PublishActionsMixin, TranslationAdmin):
+class ResourceAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
     list_filter = ["type", "published", "year"]
@@ -98,7 +110,7 @@ class UpdateForm(forms.ModelForm):
 
 
 @admin.register(Update)
-class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
+class UpdateAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     form = UpdateForm
     list_display = ["title", "kind", "date", "start", "published"]
     list_filter = ["kind", "published", "date"]
@@ -121,7 +133,7 @@ class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(TranslationAdmin):
+class SiteSettingsAdmin(LanguageFormMixin, ContentAdmin):
     """One record: the list goes straight to it, and it can be neither added nor deleted."""
 
     formfield_overrides = PublishActionsMixin.formfield_overrides
@@ -140,3 +152,30 @@ class SiteSettingsAdmin(TranslationAdmin):
     def changelist_view(self, request, extra_context=None):
         settings_record, _created = SiteSettings.objects.get_or_create(pk=1)
         return redirect("admin:pages_sitesettings_change", settings_record.pk)
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """The external links that `manage.py check_links` found, broken ones first. Read only."""
+
+    list_display = ["url", "broken", "status", "error", "checked_at"]
+    list_filter = ["broken"]
+    search_fields = ["url"]
+    fields = ["url", "broken", "status", "error", "checked_at", "where_used"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("where it is used"))
+    def where_used(self, obj):
+        from .attention import link_with_places
+
+        return format_html_join(
+            "",
+            '<p><a href="{}">{}</a></p>',
+            ((place["admin_url"], place["label"]) for place in link_with_places(obj)["places"]),
+        )

@@ -1,16 +1,55 @@
-"""Uploaded files: what may be uploaded, and removing files that nothing refers to any more."""
+"""Uploaded files: what may be uploaded, their names, and removing files that nothing refers to
+any more."""
+
+import hashlib
+import logging
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
+logger = logging.getLogger(__name__)
+
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
 
 def delete_file_after_commit(storage, name):
-    """Remove a replaced or orphaned upload, once the change that orphaned it is saved."""
-    transaction.on_commit(lambda: storage.delete(name))
+    """Remove a replaced or orphaned upload, once the change that orphaned it is saved.
+
+    The change is saved by then: a storage that fails to remove the file (object storage
+    not answering, a permission) leaves an orphan file, which is logged, not an error page.
+    """
+
+    def remove():
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not remove the upload %s, which nothing refers to now", name)
+
+    transaction.on_commit(remove)
+
+
+def content_hashed_name(upload):
+    """`report.pdf` becomes `report-<hash of its content>.pdf`.
+
+    Uploads are served as immutable for a year; a replaced document must get a new address,
+    or browsers and proxies keep showing the old one under the name they already have.
+    """
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = PurePath(upload.name)
+    return f"{name.stem[:80]}-{digest.hexdigest()[:12]}{name.suffix.lower()}"
+
+
+def hash_new_upload(instance, field_name):
+    """Before a save: give a newly uploaded file of the field its content-hashed name."""
+    file = getattr(instance, field_name)
+    if file and not file._committed:
+        file.name = content_hashed_name(file.file)
 
 
 def stored_file_name(instance, field_name):

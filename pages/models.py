@@ -1,6 +1,7 @@
 import datetime
 import zoneinfo
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -9,7 +10,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .files import delete_files_with_rows, delete_if_replaced, stored_file_name, validate_pdf
+from .files import (
+    delete_files_with_rows,
+    delete_if_replaced,
+    hash_new_upload,
+    stored_file_name,
+    validate_pdf,
+)
 from .markdown import render_markdown
 
 
@@ -22,12 +29,78 @@ def validate_time_zone(name):
 
 
 class PublishedQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: the one rule used by views, navigation and feeds."""
-        return self.filter(published=True)
+    def published(self, now=None):
+        """What the public may see: the one rule used by views, navigation, feeds and search.
+
+        An item is public when it is marked published and, for items that can be scheduled,
+        its publishing time (if any) has come and its end time (if any) has not.
+        """
+        published = self.filter(published=True)
+        if not issubclass(self.model, Scheduled):
+            return published
+        now = now or timezone.now()
+        return published.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+        )
 
 
-class Page(models.Model):
+class Scheduled(models.Model):
+    """Optional times at which an item becomes public and stops being public.
+
+    Visitors see the change at its time without anything being run: the page cache keeps no
+    page past the next of these times (genmig/cache.py, pages/schedule.py).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLIC = "public", _("Public")
+        EXPIRED = "expired", _("Expired")
+
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. If set, visitors see the item only from this time on (it must also be "
+            "marked published). Empty: as soon as it is published."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. If set, visitors no longer see the item from this time on."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {"unpublish_at": _("The end time must come after the publishing time.")}
+            )
+
+    def schedule_state(self, now=None):
+        """Draft, scheduled (not public yet), public or expired, as visitors see it now."""
+        now = now or timezone.now()
+        if not self.published:
+            return self.State.DRAFT
+        if self.unpublish_at and self.unpublish_at <= now:
+            return self.State.EXPIRED
+        if self.publish_at and self.publish_at > now:
+            return self.State.SCHEDULED
+        return self.State.PUBLIC
+
+    @property
+    def is_public(self):
+        return self.schedule_state() == self.State.PUBLIC
+
+
+class Page(Scheduled):
     HOME_SLUG = "home"
 
     title = models.CharField(
@@ -119,7 +192,7 @@ class Page(models.Model):
         return render_markdown(self.body)
 
 
-class Resource(models.Model):
+class Resource(Scheduled):
     class Type(models.TextChoices):
         REPORT = "report", _("Report")
         POLICY_BRIEF = "policy-brief", _("Policy brief")
@@ -173,6 +246,7 @@ class Resource(models.Model):
 
     def save(self, *args, **kwargs):
         previous = stored_file_name(self, "file")
+        hash_new_upload(self, "file")
         super().save(*args, **kwargs)
         delete_if_replaced(self, "file", previous)
 
@@ -180,6 +254,7 @@ class Resource(models.Model):
         return f"{reverse('pages:resources')}#resource-{self.pk}"
 
     def clean(self):
+        super().clean()
         if not self.url and not self.file:
             raise ValidationError(_("Give a link or upload a PDF file, so visitors can open it."))
 
@@ -204,7 +279,7 @@ class UpdateQuerySet(PublishedQuerySet):
         )
 
 
-class Update(models.Model):
+class Update(Scheduled):
     class Kind(models.TextChoices):
         NEWS = "news", _("News")
         WEBINAR = "webinar", _("Webinar")
@@ -284,6 +359,7 @@ class Update(models.Model):
         return reverse("pages:update", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()
         self.starts_at = self.compute_start()  # the constraint checked next looks at it
         if self.kind != self.Kind.NEWS and self.start_time is None:
             raise ValidationError({"start_time": _("Events and webinars need a start time.")})
@@ -371,3 +447,70 @@ class SiteSettings(models.Model):
             )
             if url
         ]
+
+
+class LinkCheck(models.Model):
+    """An external address found in editors' content, as `manage.py check_links` last found it."""
+
+    url = models.URLField(_("address"), max_length=2000, unique=True)
+    checked_at = models.DateTimeField(_("last checked"))
+    broken = models.BooleanField(_("broken"), default=False)
+    status = models.PositiveSmallIntegerField(_("answer (HTTP status)"), null=True, blank=True)
+    error = models.CharField(_("problem"), max_length=300, blank=True)
+    # [{"model": "pages.Page", "pk": 1, "item": "About", "field": "body", "language": "fr"}]
+    places = models.JSONField(_("where it is used"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-broken", "url"]
+        verbose_name = _("checked link")
+        verbose_name_plural = _("checked links")
+
+    def __str__(self):
+        return self.url
+
+
+class SearchDocument(models.Model):
+    """One published-or-not item as the site search sees it in one language (pages/search.py).
+
+    Kept up to date by signals on every save and delete; `manage.py rebuild_search_index`
+    builds it anew. Whether a visitor may find an item is decided when searching, through its
+    model's `published()`, never here.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Page")
+        UPDATE = "update", _("Update")
+        RESOURCE = "resource", _("Resource")
+        PARTNER = "partner", _("Partner")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("item"))
+    language = models.CharField(_("searched in"), max_length=8)
+    text_language = models.CharField(
+        _("language of the text"),
+        max_length=8,
+        help_text=_("The searched language, or English while the item is not translated."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("address"), max_length=300)
+    date = models.DateField(_("date"), null=True, blank=True)
+    # SQLite: the stemmed words, which the FTS5 table (migration 0009) indexes.
+    title_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    # PostgreSQL: the weighted text-search vector, under a GIN index (migration 0009).
+    vector = SearchVectorField(null=True)
+
+    class Meta:
+        ordering = ["kind", "object_id", "language"]
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "language"], name="one_search_document_per_language"
+            )
+        ]
+        indexes = [models.Index(fields=["language", "kind", "object_id"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"

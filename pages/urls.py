@@ -14,5 +14,7 @@ urlpatterns = [
     path("updates/", views.UpdateListView.as_view(), name="updates"),
     path("updates/feed/", UpdatesFeed(), name="updates_feed"),
     path("updates/<slug:slug>/", views.UpdateView.as_view(), name="update"),
+    path("search/", views.search_view, name="search"),
+    path("opensearch.xml", views.opensearch, name="opensearch"),
     path("<slug:slug>/", views.PageView.as_view(), name="page"),
 ]

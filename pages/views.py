@@ -1,12 +1,17 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
+from genmig.cache import PRIVATE_CACHE_CONTROL
 from genmig.query import one_of, page_number, reads_query
 
-from .models import Page, Resource, Update
+from . import search
+from .models import Page, Resource, Scheduled, Update
 
 
 def site_pages(request):
@@ -21,7 +26,25 @@ def published_page(request, slug):
     return next((page for page in site_pages(request) if page.slug == slug), None)
 
 
-class PageView(DetailView):
+class PreviewMixin:
+    """Staff may open an item visitors cannot see (a draft, scheduled or expired): the page
+    says so, and it is sent private, so that neither the page cache nor a proxy keeps it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        state = self.object.schedule_state()
+        if state != Scheduled.State.PUBLIC:
+            context.update(preview=state, preview_zone=settings.ADMIN_TIME_ZONE)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if "preview" in context:
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+
+
+class PageView(PreviewMixin, DetailView):
     """A published page; staff may also preview unpublished ones."""
 
     context_object_name = "page"
@@ -86,7 +109,7 @@ class UpdateListView(ListView):
         return Update.objects.published().upcoming_first()
 
 
-class UpdateView(DetailView):
+class UpdateView(PreviewMixin, DetailView):
     template_name = "pages/update.html"
     context_object_name = "update"
     query_parameters = {}
@@ -110,3 +133,40 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def search_view(request):
+    """Site search in the page's language: /search/?q=words&page=2."""
+    language = get_language()
+    text = request.GET.get("q", "")
+    context = {"query": text, "searched": "q" in request.GET}
+    if context["searched"]:
+        try:
+            cleaned, parsed = search.validate_query(text)
+        except search.SearchError as error:
+            context["error"] = str(error)
+        else:
+            results = search.search(cleaned, parsed, language)
+            paginator = Paginator(results, search.RESULTS_PER_PAGE)
+            page_asked = request.GET.get("page", "")
+            number = int(page_asked) if page_asked.isascii() and page_asked.isdigit() else 1
+            number = min(max(number, 1), 10**6)
+            results.fetch_page(number, search.RESULTS_PER_PAGE)
+            page = paginator.get_page(number)
+            context.update(paginator=paginator, page_obj=page, results=list(page))
+            if paginator.count == 0:
+                context["suggestion"] = search.suggestion(parsed, language)
+    response = render(request, "pages/search.html", context)
+    # Results pages are for people: search engines are asked not to index them.
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def opensearch(request):
+    """The OpenSearch description browsers read to search the site from the address bar."""
+    return render(
+        request,
+        "pages/opensearch.xml",
+        {"search_url": request.build_absolute_uri(reverse("pages:search"))},
+        content_type="application/opensearchdescription+xml; charset=utf-8",
+    )

@@ -1,5 +1,6 @@
 import csv
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
@@ -7,9 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
 
-from pages.admin import PublishActionsMixin
+from pages.admin import ContentAdmin, PublishActionsMixin
+from pages.editing import LanguageFormMixin, ScheduleAdminMixin
 
 from . import notifications
 from .logos import FORMAT_MESSAGE
@@ -17,7 +18,7 @@ from .models import Benefit, Enquiry, Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(PublishActionsMixin, TranslationAdmin):
+class PartnerAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
     list_display_links = ["logo_preview", "name"]
     list_editable = ["position"]
@@ -44,7 +45,7 @@ class PartnerAdmin(PublishActionsMixin, TranslationAdmin):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(PublishActionsMixin, TranslationAdmin):
+class BenefitAdmin(LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     list_display = ["text", "position", "published"]
     list_editable = ["position"]
     list_filter = ["published"]
@@ -120,7 +121,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("notification email"), ordering="delivery_status")
     def delivery(self, obj):
-        if obj.delivery_status == Enquiry.Delivery.SENT:
+        if obj.delivery_status != Enquiry.Delivery.PENDING:
             return obj.get_delivery_status_display()
         attempts = ngettext("%(count)d attempt", "%(count)d attempts", obj.delivery_attempts) % {
             "count": obj.delivery_attempts
@@ -172,10 +173,11 @@ class EnquiryAdmin(admin.ModelAdmin):
         )
         if not pending:
             self.message_user(
-                request, _("The notification emails of these enquiries were already sent.")
+                request,
+                _("None of the selected enquiries has a notification email waiting to be sent."),
             )
             return
-        sent, failed = notifications.retry(pending)
+        sent, failed, left = notifications.retry(pending, seconds=settings.ENQUIRY_RETRY_SECONDS)
         if sent:
             self.message_user(
                 request,
@@ -194,6 +196,19 @@ class EnquiryAdmin(admin.ModelAdmin):
                 )
                 % {"count": failed},
                 messages.WARNING,
+            )
+        if left:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email was not tried now, to keep this page quick; it will be "
+                    "sent within a few minutes by the regular sending job.",
+                    "%(count)d emails were not tried now, to keep this page quick; they will "
+                    "be sent within a few minutes by the regular sending job.",
+                    left,
+                )
+                % {"count": left},
+                messages.INFO,
             )
 
     @admin.action(description=_("Export the selected enquiries (CSV)"), permissions=["view"])

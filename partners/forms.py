@@ -134,11 +134,22 @@ class EnquiryForm(forms.ModelForm):
         label=_("I agree that IOM keeps my enquiry as the privacy notice above says."),
         error_messages={"required": _("Tick the box to agree to the privacy notice.")},
     )
-    # Hidden from people, on screen and in screen readers; robots fill in every field.
-    website = forms.CharField(
+    # The trap for robots, which fill in every field: hidden from people, on screen and in
+    # screen readers, out of the tab order. Its name and label resemble nothing a browser or
+    # password manager fills in (not a website, address, email or name), and it asks them
+    # to leave it alone, so that no person's enquiry is taken for a robot's.
+    extra_info = forms.CharField(
         label=_("Leave this field empty"),
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "tabindex": "-1",
+                "data-1p-ignore": "",
+                "data-lpignore": "true",
+                "data-form-type": "other",
+            }
+        ),
     )
     started = forms.CharField(required=False, initial=sign_start, widget=forms.HiddenInput)
 
@@ -178,7 +189,7 @@ class EnquiryForm(forms.ModelForm):
                 ),
             )
         self._check_timing()
-        self.caught_by_honeypot = bool(cleaned.get("website"))
+        self.caught_by_honeypot = bool(cleaned.get("extra_info"))
         return cleaned
 
     def _check_timing(self):

@@ -6,7 +6,7 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses "decompression bombs" long before they fill memory
@@ -24,7 +24,11 @@ FORMAT_MESSAGE = _(
 
 
 def validate_logo(file):
-    """Refuse anything but a PNG, JPEG or WebP image of at most 2 MB, with a clear message."""
+    """Refuse anything but a PNG, JPEG or WebP image of at most 2 MB, with a clear message.
+
+    The whole image is decoded, as storing it will: a file cut short or damaged past its
+    header is refused here with a message, not discovered on saving.
+    """
     if file.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The logo is %(size).1f MB; the largest accepted is 2 MB."),
@@ -38,8 +42,17 @@ def validate_logo(file):
             image_format = image.format
             width, height = image.size
             if image_format in ACCEPTED_FORMATS and width * height <= MAX_PIXELS:
-                image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+                image.load()  # decodes every pixel: a truncated file fails here
+                ImageOps.exif_transpose(image)
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+    ):
+        # Whatever the site cannot read gets the same message.
         image_format = None
     finally:
         file.seek(position)
@@ -60,8 +73,10 @@ def process_logo(file, stem):
     can be cached by browsers for a long time.
     """
     file.seek(0)
-    with Image.open(file) as image:
-        image.load()
+    with Image.open(file) as original:
+        original.load()
+        # A photo taken sideways says so in its EXIF data: store it the right way up.
+        image = ImageOps.exif_transpose(original)
         has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
         image = image.convert("RGBA" if has_alpha else "RGB")
         image.thumbnail(STORED_BOX, Image.Resampling.LANCZOS)

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pages.files import delete_files_with_rows, delete_if_replaced, stored_file_name
-from pages.models import PublishedQuerySet
+from pages.models import PublishedQuerySet, Scheduled
 
 from .logos import process_logo, validate_logo
 
@@ -19,7 +19,7 @@ class PartnerType(models.TextChoices):
     PRIVATE = "private", _("Private sector")
 
 
-class Partner(models.Model):
+class Partner(Scheduled):
     class Role(models.TextChoices):
         PARTNER = "partner", _("Partner")
         SUPPORTER = "supporter", _("Supporter (funds or supports GenMig)")
@@ -89,6 +89,7 @@ class Partner(models.Model):
     joined = models.DateField(
         _("date joined"), default=timezone.localdate, help_text=_("When they joined GenMig.")
     )
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -127,6 +128,7 @@ class Benefit(models.Model):
     published = models.BooleanField(
         _("published"), default=True, help_text=_("Only published benefits appear on the site.")
     )
+    updated = models.DateTimeField(_("last updated"), auto_now=True)
 
     objects = PublishedQuerySet.as_manager()
 
@@ -141,9 +143,10 @@ class Benefit(models.Model):
 
 class EnquiryQuerySet(models.QuerySet):
     def due(self, now=None):
-        """Enquiries whose notification email has not gone out and may be tried now."""
+        """Enquiries whose notification email has not gone out and may be tried now: pending,
+        or claimed by an attempt that never finished (its claim ran out)."""
         return self.filter(
-            delivery_status=Enquiry.Delivery.PENDING,
+            delivery_status__in=[Enquiry.Delivery.PENDING, Enquiry.Delivery.SENDING],
             next_delivery_at__lte=now or timezone.now(),
         )
 
@@ -173,6 +176,10 @@ class Enquiry(models.Model):
     class Delivery(models.TextChoices):
         PENDING = "pending", _("Not sent yet")
         SENT = "sent", _("Sent")
+        # Claimed by one attempt, which is talking to the mail server now.
+        SENDING = "sending", _("Being sent")
+        # Caught by the robot trap: kept, marked spam, and never emailed.
+        WITHHELD = "withheld", _("Not sent (caught as spam)")
 
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     name = models.CharField(_("name"), max_length=200)

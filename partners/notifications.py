@@ -3,20 +3,22 @@
 The enquiry is already stored when anything here runs; the email only tells staff about it.
 Sending is tried once straight after the visitor's submission, then by
 `manage.py send_pending_enquiries`, run every few minutes, with a growing pause between
-attempts. Each attempt holds a row lock (PostgreSQL's SELECT ... FOR UPDATE SKIP LOCKED), so
-that runs at the same moment, on one machine or several, never send the same notification
-twice: a run skips the enquiries another one is sending.
+attempts. Before sending, an attempt claims the enquiry with one conditional UPDATE (pending,
+or a claim that has run out, becomes "sending"): the database lets exactly one claimant
+through, on PostgreSQL and SQLite alike, and no transaction stays open while the mail server
+is talked to. So the request, the admin's retry and any number of runs at the same moment,
+on one machine or several, never send the same notification twice.
 """
 
 import logging
+import time
 import unicodedata
-from contextlib import nullcontext
 from datetime import timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +30,12 @@ logger = logging.getLogger("genmig.enquiries")
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(minutes=30)
 # A new enquiry belongs to the request that stored it for this long: send_pending_enquiries
-# leaves it alone meanwhile. PostgreSQL's row lock would be enough, but SQLite has none.
+# leaves it alone meanwhile.
 FIRST_ATTEMPT_LEASE = timedelta(minutes=2)
+# An attempt that claimed an enquiry has this long to send it and say so. Far longer than any
+# attempt takes (EMAIL_TIMEOUT); should the process die meanwhile, the claim runs out and the
+# enquiry is tried again.
+SENDING_LEASE = timedelta(minutes=10)
 LONGEST_SUBJECT = 160
 
 SUBJECTS = {
@@ -144,13 +150,42 @@ def retry_wait(attempts):
     return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), LONGEST_WAIT)
 
 
-def _attempt(enquiry):
-    """Send one notification and record how it went on the enquiry."""
+def _claim(pk, now, due_only):
+    """Make the enquiry ours to send, or say that someone else has it (one UPDATE).
+
+    Pending (and, for send_pending_enquiries, due), or claimed by an attempt whose claim ran
+    out: the row becomes "sending" until SENDING_LEASE from now. The database applies one
+    UPDATE to a row at a time and checks the condition again on the row as the other left
+    it, so of two claimants exactly one finds the row still matching.
+    """
+    pending = Q(delivery_status=Enquiry.Delivery.PENDING)
+    if due_only:
+        pending &= Q(next_delivery_at__lte=now)
+    abandoned = Q(delivery_status=Enquiry.Delivery.SENDING, next_delivery_at__lte=now)
+    return (
+        Enquiry.objects.filter(Q(pk=pk) & (pending | abandoned)).update(
+            delivery_status=Enquiry.Delivery.SENDING, next_delivery_at=now + SENDING_LEASE
+        )
+        == 1
+    )
+
+
+def _attempt(pk, due_only=False):
+    """Claim the enquiry, send its notification, record how it went.
+
+    Returns True when sent, False when the attempt failed, None when it was not ours to
+    send (sent already, withheld, or being sent by someone else).
+    """
+    now = timezone.now()
+    if not _claim(pk, now, due_only):
+        return None
+    enquiry = Enquiry.objects.get(pk=pk)
     enquiry.delivery_attempts += 1
     try:
         _send(enquiry)
     except Exception as error:
         # Whatever went wrong, the enquiry stays stored and pending, to be tried again.
+        enquiry.delivery_status = Enquiry.Delivery.PENDING
         enquiry.last_delivery_error = f"{type(error).__name__}: {error}"[:2000]
         enquiry.next_delivery_at = timezone.now() + retry_wait(enquiry.delivery_attempts)
         logger.warning(
@@ -158,7 +193,7 @@ def _attempt(enquiry):
             enquiry.pk,
             enquiry.delivery_attempts,
             enquiry.next_delivery_at.isoformat(timespec="seconds"),
-            enquiry.last_delivery_error,
+            without_personal_data(enquiry.last_delivery_error, enquiry),
         )
     else:
         enquiry.delivery_status = Enquiry.Delivery.SENT
@@ -183,25 +218,12 @@ def _attempt(enquiry):
     return enquiry.delivery_status == Enquiry.Delivery.SENT
 
 
-def _send_first(queryset):
-    """Send the first pending enquiry of the queryset that no one else is sending.
-
-    Returns (enquiry, sent), or (None, False) when there is none. On PostgreSQL the row stays
-    locked until its new delivery status is committed, and rows locked by another run are
-    skipped. SQLite has no row locks: there, one run at a time, and no transaction is held
-    open across the call to the mail server, which would block every other write.
-    """
-    locking = connections[queryset.db].features.has_select_for_update_skip_locked
-    with transaction.atomic(using=queryset.db) if locking else nullcontext():
-        pending = queryset.filter(delivery_status=Enquiry.Delivery.PENDING).order_by(
-            "next_delivery_at", "pk"
-        )
-        if locking:
-            pending = pending.select_for_update(skip_locked=True)
-        enquiry = pending.first()
-        if enquiry is None:
-            return None, False
-        return enquiry, _attempt(enquiry)
+def without_personal_data(text, enquiry):
+    """An error to log, without anything the visitor typed should the error quote it."""
+    for value in (enquiry.name, enquiry.email, enquiry.organisation, enquiry.message):
+        if value and len(value) > 1:
+            text = text.replace(value, "[…]")
+    return text
 
 
 def start_delivery(enquiry):
@@ -211,36 +233,52 @@ def start_delivery(enquiry):
 
 def send_new(pk):
     """The first attempt, straight after the enquiry was stored and committed."""
-    return _send_first(Enquiry.objects.filter(pk=pk))[1]
+    return bool(_attempt(pk))
 
 
 def send_due(limit=100):
     """Send every notification that is due, at most `limit`. Returns (sent, failed)."""
-    now = timezone.now()
     sent = failed = 0
+    tried = set()
     for _attempt_number in range(limit):
-        enquiry, ok = _send_first(Enquiry.objects.due(now))
-        if enquiry is None:
+        now = timezone.now()
+        candidates = (
+            Enquiry.objects.due(now)
+            .exclude(pk__in=tried)
+            .order_by("next_delivery_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        pk = candidates.first()
+        if pk is None:
             break
-        if ok:
+        tried.add(pk)  # whatever happens, not again in this run
+        outcome = _attempt(pk, due_only=True)
+        if outcome:
             sent += 1
-        else:
+        elif outcome is False:
             failed += 1
     return sent, failed
 
 
-def retry(pks):
-    """Try the selected pending enquiries again now (the admin's “retry” action)."""
-    Enquiry.objects.filter(pk__in=pks, delivery_status=Enquiry.Delivery.PENDING).update(
-        next_delivery_at=timezone.now() + FIRST_ATTEMPT_LEASE
-    )
+def retry(pks, seconds=None):
+    """Try the selected pending enquiries again now (the admin's “retry” action).
+
+    Stops starting new attempts once `seconds` have passed, so that the admin's request ends
+    well within gunicorn's timeout; the enquiries not reached are left due at once, for
+    send_pending_enquiries. Returns (sent, failed, left).
+    """
+    started = time.monotonic()
     sent = failed = 0
-    for pk in pks:
-        enquiry, ok = _send_first(Enquiry.objects.filter(pk=pk))
-        if enquiry is None:
-            continue
-        if ok:
+    for index, pk in enumerate(pks):
+        if seconds is not None and time.monotonic() - started >= seconds:
+            rest = pks[index:]
+            left = Enquiry.objects.filter(
+                pk__in=rest, delivery_status=Enquiry.Delivery.PENDING
+            ).update(next_delivery_at=timezone.now())
+            return sent, failed, left
+        outcome = _attempt(pk)
+        if outcome:
             sent += 1
-        else:
+        elif outcome is False:
             failed += 1
-    return sent, failed
+    return sent, failed, 0

@@ -122,12 +122,21 @@ class ContactView(FormView):
             )
             response["Retry-After"] = str(WINDOW_SECONDS)
             return response
-        if form.caught_by_honeypot:
-            # A robot: it is shown the thank-you page, and nothing is stored or sent.
-            logger.warning("Enquiry discarded: the hidden field was filled in, from %s", address)
-            return redirect(self.get_success_url())
         enquiry = form.save(commit=False)
         enquiry.language = translation.get_language()
+        if form.caught_by_honeypot:
+            # Most likely a robot, but nothing is lost should it be a person: the enquiry is
+            # kept, marked spam, for staff to look at; no email goes out for it.
+            enquiry.status = Enquiry.Status.SPAM
+            enquiry.delivery_status = Enquiry.Delivery.WITHHELD
+            enquiry.next_delivery_at = None
+            enquiry.save()
+            logger.warning(
+                "Enquiry %s stored as spam: the hidden field was filled in, from %s",
+                enquiry.pk,
+                address,
+            )
+            return redirect(self.get_success_url())
         notifications.start_delivery(enquiry)
         enquiry.save()
         logger.info("Enquiry %s stored (%s)", enquiry.pk, enquiry.topic)

@@ -44,6 +44,11 @@ def production_env(**overrides):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        # The client plays the one TLS proxy in front (from 127.0.0.1, in FORWARDED_ALLOW_IPS).
+        TRUSTED_PROXY_COUNT="1",
+        # Production refuses to start without a mail server; nothing listens on this one, so
+        # notifications stay pending unless a test names a real one.
+        EMAIL_URL=f"smtp://127.0.0.1:{free_port()}",
         WEB_CONCURRENCY="2",
         LOG_LEVEL="INFO",
         # Without Redis the cache is a folder the instance's workers share; one of its own,
@@ -133,8 +138,9 @@ class Gunicorn:
         # The Host header sent; instances behind one load balancer all get the site's name.
         self._host = host
 
-    def start(self):
-        self.port = free_port()
+    def start(self, port=None):
+        """Start on `port` (a restart keeps the address a proxy knows) or on a free one."""
+        self.port = port or free_port()
         env = dict(self.env, GUNICORN_BIND=f"127.0.0.1:{self.port}")
         self.log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
@@ -179,8 +185,11 @@ class Gunicorn:
     def origin(self):
         return f"https://{self.host}"
 
-    def request(self, method, path, headers=None, body=None, https=True):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    def request(self, method, path, headers=None, body=None, https=True, source=None):
+        """`source` is the client's own loopback address (127.0.0.1, the proxy's, if None)."""
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=30, source_address=(source, 0) if source else None
+        )
         sent = {"Host": self.host}
         if https:
             sent["X-Forwarded-Proto"] = "https"
@@ -198,9 +207,11 @@ class Gunicorn:
 class Browser:
     """Keeps cookies like a browser would over HTTPS, and sends forms with their CSRF token."""
 
-    def __init__(self, forwarded_for=None):
+    def __init__(self, forwarded_for=None, source=None):
         self.cookies = {}
         self.forwarded_for = forwarded_for
+        # Connecting from another address than the proxy's: a client reaching gunicorn directly.
+        self.source = source
 
     def _headers(self, instance, extra=None):
         headers = {}
@@ -220,7 +231,7 @@ class Browser:
                     self.cookies[name] = morsel.value
 
     def get(self, instance, path):
-        response = instance.get(path, headers=self._headers(instance))
+        response = instance.get(path, headers=self._headers(instance), source=self.source)
         self._keep_cookies(response)
         return response
 
@@ -233,7 +244,9 @@ class Browser:
                 "Referer": instance.origin + path,
             },
         )
-        response = instance.request("POST", path, headers=headers, body=urlencode(fields, True))
+        response = instance.request(
+            "POST", path, headers=headers, body=urlencode(fields, True), source=self.source
+        )
         self._keep_cookies(response)
         return response
 

@@ -54,6 +54,10 @@ ENGLISH_PAGES = [
     PublicPage("contact-errors", "/contact/", then=send_the_form_empty),
     PublicPage("contact-thanks", "/contact/thanks/"),
     PublicPage("not-found", "/no-such-page/", status=404),
+    PublicPage("search", "/search/"),
+    PublicPage("search-results", "/search/?q=genmig"),
+    PublicPage("search-no-results", "/search/?q=zzyzx+qwxv"),
+    PublicPage("search-error", "/search/?q=-+%22+or"),
 ]
 # The same pages in French and Spanish, under /fr/ and /es/.
 PUBLIC_PAGES = ENGLISH_PAGES + [
@@ -281,3 +285,31 @@ def test_skip_link_moves_the_focus_to_the_main_content(live_server, open_tab):
     # The next Tab goes to the first link inside the main content, not back to the menu.
     tab.keyboard.press("Tab")
     assert tab.evaluate("document.activeElement.closest('main') !== null")
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_searching_from_the_header_with_the_keyboard(live_server, open_tab, width, javascript):
+    tab = open_tab(width=width, java_script_enabled=javascript)
+    tab.goto(live_server.url + "/fr/background/")
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        focused = tab.evaluate(FOCUSED)
+        assert focused["outline"] or focused["shadow"], f"no visible focus on {focused}"
+        if focused["id"] == "site-search-q":
+            break
+    else:
+        raise AssertionError("Tab never reached the search field")
+    assert focused["onScreen"]
+    tab.keyboard.type("GenMig")
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    assert tab.url == live_server.url + "/fr/search/?q=GenMig"
+    status = tab.get_by_role("status")
+    assert "résultat" in status.inner_text()
+    assert tab.locator(".search-result mark").count() > 0
+    # The first result is one Tab away from the form's button.
+    tab.locator("#search-q").focus()
+    tab.keyboard.press("Tab")
+    tab.keyboard.press("Tab")
+    assert tab.evaluate("document.activeElement.closest('.search-result') !== null")

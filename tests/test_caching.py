@@ -36,9 +36,38 @@ def test_a_public_page_is_served_from_the_cache_on_the_second_visit(
     assert second.status_code == 200
     assert second.content == first.content
     assert second["ETag"] == first["ETag"]
-    assert second["Cache-Control"] == "max-age=0, must-revalidate"
+    assert second["Cache-Control"] == (
+        "max-age=0, s-maxage=5, stale-while-revalidate=30, stale-if-error=86400"
+    )
     assert second["Last-Modified"]
     assert "Cookie" in second["Vary"]
+
+
+def test_shared_caches_are_told_how_long_they_may_keep_a_public_page(client, settings):
+    settings.PAGE_SHARED_CACHE_SECONDS = 12
+    directives = dict(
+        (part.strip().split("=") + [""])[:2]
+        for part in client.get("/partners/")["Cache-Control"].split(",")
+    )
+    # Browsers ask every time; a shared cache serves it 12 s, stale a little longer while it
+    # asks again, and for a day while the site does not answer.
+    assert directives == {
+        "max-age": "0",
+        "s-maxage": "12",
+        "stale-while-revalidate": "30",
+        "stale-if-error": "86400",
+    }
+    # Never longer than the site itself keeps the page.
+    settings.PAGE_CACHE_SECONDS = 3
+    cache.clear()
+    assert "s-maxage=3," in client.get("/partners/")["Cache-Control"]
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_private_page(client):
+    client.cookies["messages"] = "anything"
+    response = client.get("/background/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-cache"
 
 
 def test_a_revisit_with_the_etag_or_date_gets_304(client):
@@ -96,9 +125,13 @@ def test_the_generation_changes_again_after_the_commit(django_capture_on_commit_
 def test_every_model_of_pages_and_partners_refreshes_pages_but_enquiries_and_counts_do_not():
     for label in ("pages", "partners"):
         for model in apps.get_app_config(label).get_models():
-            expected = model._meta.label not in ("partners.Enquiry", "partners.RecentSubmission")
+            expected = model._meta.label not in (
+                "partners.Enquiry",
+                "partners.RecentSubmission",
+                "pages.LinkCheck",
+            )
             assert shown_on_pages(model) is expected, model
-    for label in ("auth", "sessions", "axes", "admin"):
+    for label in ("auth", "sessions", "axes", "admin", "reversion"):
         for model in apps.get_app_config(label).get_models():
             assert not shown_on_pages(model), model
 

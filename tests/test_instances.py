@@ -24,6 +24,7 @@ from tests.servers import (
 PASSWORD = "a-long-test-password-for-instances"
 LOGIN = "/admin/login/?next=/admin/"
 LOGIN_FAILURE_LIMIT = 3
+LOGIN_ADDRESS_FAILURE_LIMIT = 5
 ENQUIRY_RATE_LIMIT = 3
 
 
@@ -44,6 +45,7 @@ def site(tmp_path_factory):
         # The client plays the TLS proxy, and says who the visitor is in X-Forwarded-For.
         TRUSTED_PROXY_COUNT="1",
         LOGIN_FAILURE_LIMIT=str(LOGIN_FAILURE_LIMIT),
+        LOGIN_ADDRESS_FAILURE_LIMIT=str(LOGIN_ADDRESS_FAILURE_LIMIT),
         ENQUIRY_RATE_LIMIT=str(ENQUIRY_RATE_LIMIT),
         ENQUIRY_MIN_SECONDS="0",
     )
@@ -138,18 +140,21 @@ def test_the_enquiry_rate_limit_counts_across_instances(site):
 
 def test_the_admin_lockout_of_an_account_counts_across_instances(site):
     a, b = site["a"], site["b"]
-    # Failures from different addresses, through both instances: the account is what counts.
+    # Failures from one address, through both instances: the account there is what counts.
     statuses = [
-        sign_in((a, b)[attempt % 2], "second-editor", "wrong", f"192.0.2.{attempt}")[1].status
+        sign_in((a, b)[attempt % 2], "second-editor", "wrong", "192.0.2.99")[1].status
         for attempt in range(LOGIN_FAILURE_LIMIT)
     ]
     # The failure that reaches the limit is answered with the lock already.
     assert statuses == [200] * (LOGIN_FAILURE_LIMIT - 1) + [429]
     for instance in (a, b):
-        _, locked = sign_in(instance, "second-editor", PASSWORD, "192.0.2.100")
+        _, locked = sign_in(instance, "second-editor", PASSWORD, "192.0.2.99")
         assert locked.status == 429
         assert "Too many failed sign-in attempts" in locked.text
         assert f"After {LOGIN_FAILURE_LIMIT} failed attempts" in locked.text
+    # Whoever failed cannot lock the account for its owner elsewhere.
+    _, response = sign_in(a, "second-editor", PASSWORD, "192.0.2.100")
+    assert response.status == 302
 
 
 def test_the_admin_lockout_of_an_address_counts_across_instances(site):
@@ -158,9 +163,9 @@ def test_the_admin_lockout_of_an_address_counts_across_instances(site):
     # Failures for different names, through both instances: the address is what counts.
     statuses = [
         sign_in((a, b)[attempt % 2], f"guess{attempt}", "wrong", address)[1].status
-        for attempt in range(LOGIN_FAILURE_LIMIT)
+        for attempt in range(LOGIN_ADDRESS_FAILURE_LIMIT)
     ]
-    assert statuses == [200] * (LOGIN_FAILURE_LIMIT - 1) + [429]
+    assert statuses == [200] * (LOGIN_ADDRESS_FAILURE_LIMIT - 1) + [429]
     for instance in (a, b):
         _, locked = sign_in(instance, "editor", PASSWORD, address)
         assert locked.status == 429

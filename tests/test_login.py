@@ -23,22 +23,31 @@ def sign_in(username, password, address):
     return Client().post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
-def test_an_account_is_locked_after_repeated_failures_from_anywhere(editor):
+def test_failures_lock_an_account_only_at_the_address_they_came_from(editor):
     limit = settings.AXES_FAILURE_LIMIT
-    statuses = [sign_in("editor", "wrong", f"10.0.0.{n}").status_code for n in range(limit)]
+    statuses = [sign_in("editor", "wrong", "10.0.0.1").status_code for _ in range(limit)]
     assert statuses == [200] * (limit - 1) + [429]
-    locked = sign_in("editor", PASSWORD, "10.0.1.1")
+    locked = sign_in("editor", PASSWORD, "10.0.0.1")
     assert locked.status_code == 429
     html = locked.content.decode()
     assert "Too many failed sign-in attempts" in html
     assert "GenMig website administration" in html  # the admin's own page
     assert f"locked for {settings.AXES_COOLOFF_TIME.seconds // 60} minutes" in html
+    # Whoever guessed cannot lock the administrator out: from elsewhere, she signs in.
+    assert sign_in("editor", PASSWORD, "10.0.1.1").status_code == 302
 
 
-def test_an_address_is_locked_after_failures_for_any_names(editor):
+def test_failures_from_many_addresses_do_not_lock_the_account(editor):
     limit = settings.AXES_FAILURE_LIMIT
+    statuses = [sign_in("editor", "wrong", f"10.0.4.{n}").status_code for n in range(limit * 2)]
+    assert 429 not in statuses
+    assert sign_in("editor", PASSWORD, "10.0.5.1").status_code == 302
+
+
+def test_an_address_is_locked_after_failures_for_any_names(editor, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = limit = settings.AXES_FAILURE_LIMIT * 2
     statuses = [sign_in(f"guess{n}", "wrong", "10.0.2.1").status_code for n in range(limit)]
-    assert statuses[-1] == 429
+    assert statuses == [200] * (limit - 1) + [429]
     assert sign_in("editor", PASSWORD, "10.0.2.1").status_code == 429
     assert sign_in("editor", PASSWORD, "10.0.2.2").status_code == 302
 
@@ -53,20 +62,27 @@ def test_a_successful_sign_in_clears_earlier_failures(editor):
 
 
 @pytest.mark.parametrize(
-    ("proxies", "forwarded_for", "expected"),
+    ("proxies", "remote", "forwarded_for", "expected"),
     [
-        (0, "203.0.113.9", "127.0.0.9"),  # no proxy: the header is the visitor's own word
-        (1, "203.0.113.9", "203.0.113.9"),
-        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # what the visitor wrote is skipped
-        (2, "6.6.6.6, 203.0.113.9, 10.1.1.1", "203.0.113.9"),
-        (1, "", "127.0.0.9"),
+        (0, "127.0.0.1", "203.0.113.9", "127.0.0.1"),  # no proxy: the header is the visitor's
+        (1, "127.0.0.1", "203.0.113.9", "203.0.113.9"),
+        (1, "127.0.0.1", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the visitor's part skipped
+        (2, "127.0.0.1", "6.6.6.6, 203.0.113.9, 10.1.1.1", "203.0.113.9"),
+        (1, "127.0.0.1", "", "127.0.0.1"),
+        (1, "::1", "2001:db8::7", "2001:db8::7"),
+        (1, "10.0.0.5", "203.0.113.9", "203.0.113.9"),  # a proxy of the allowed network
+        # A client that reaches the site directly is its own address, whatever it writes.
+        (1, "192.0.2.44", "203.0.113.9", "192.0.2.44"),
+        (1, "127.0.0.9", "203.0.113.9", "127.0.0.9"),
+        (1, "2001:db8::1", "203.0.113.9", "2001:db8::1"),
     ],
 )
-def test_the_client_address_trusts_only_the_configured_proxies(
-    settings, proxies, forwarded_for, expected
+def test_the_forwarded_address_is_read_only_from_a_trusted_proxy(
+    settings, proxies, remote, forwarded_for, expected
 ):
     settings.TRUSTED_PROXY_COUNT = proxies
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.9", HTTP_X_FORWARDED_FOR=forwarded_for)
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1", "::1", "10.0.0.0/24"]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected
 
 

@@ -99,7 +99,8 @@ def test_unpublished_page_is_404_for_visitors_and_a_preview_for_staff(
     assert len(tags(response.content, "h1")) == 1
     preview = staff_client.get("/draft/")
     assert preview.status_code == 200
-    assert "Preview: this page is not published" in preview.content.decode()
+    assert "Preview: not public yet. It is not published" in preview.content.decode()
+    assert preview["Cache-Control"] == "private, no-cache"
 
 
 @pytest.mark.django_db

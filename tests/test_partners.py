@@ -9,7 +9,7 @@ from django.test import Client
 from PIL import Image
 
 from partners.models import Benefit, Partner, PartnerType
-from tests.helpers import tags
+from tests.helpers import learn_the_clock, tags
 
 BENEFITS_IN_ORDER = [
     "Closed multi-stakeholder dialogues",
@@ -108,6 +108,7 @@ def test_partners_page_query_count_does_not_grow_with_partners(
         )
         for i in range(count)
     )
+    learn_the_clock()
     with django_assert_num_queries(4):
         response = client.get("/partners/")
     assert response.content.decode().count('class="partner"') == count
@@ -187,6 +188,48 @@ def test_logo_that_is_not_png_jpeg_or_webp_is_refused_with_a_message(
     assert "Upload the logo as a PNG, JPEG or WebP image. SVG and other formats" in html
     assert not Partner.objects.filter(slug="gender-lab").exists()
     assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
+
+
+def jpeg_bytes(size=(800, 400), **save_options):
+    # Noise, so that the JPEG is long enough for a cut to fall among its pixels.
+    image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", **save_options)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_truncated_jpeg_logo_gets_the_message_not_a_server_error(staff_client, media_root):
+    whole = jpeg_bytes()
+    cut = SimpleUploadedFile("logo.jpg", whole[: len(whole) // 2], "image/jpeg")
+    response = staff_client.post("/admin/partners/partner/add/", admin_form(logo=cut))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Upload the logo as a PNG, JPEG or WebP image. SVG and other formats" in html
+    assert not Partner.objects.filter(slug="gender-lab").exists()
+    assert not media_root.exists() or not any(p.is_file() for p in media_root.rglob("*"))
+
+
+@pytest.mark.django_db
+def test_a_photo_taken_sideways_is_stored_upright(staff_client, media_root):
+    # A camera held upright stores a landscape picture and says "rotate 90°" in EXIF.
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    landscape = Image.new("RGB", (400, 200), (0, 51, 160))
+    landscape.paste((255, 255, 255), (0, 0, 200, 200))  # the left half white
+    buffer = io.BytesIO()
+    landscape.save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("logo.jpg", buffer.getvalue(), "image/jpeg")
+    response = staff_client.post("/admin/partners/partner/add/", admin_form(logo=upload))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    partner = Partner.objects.get(slug="gender-lab")
+    with Image.open(partner.logo.path) as stored:
+        assert stored.height > stored.width  # upright: portrait, as displayed
+        assert (partner.logo_width, partner.logo_height) == stored.size
+        # Turned clockwise, the white left half is now on top.
+        top = stored.convert("RGB").getpixel((stored.width // 2, stored.height // 4))
+        bottom = stored.convert("RGB").getpixel((stored.width // 2, stored.height * 3 // 4))
+        assert min(top) > 200 and bottom[2] > 120 and bottom[0] < 60
 
 
 @pytest.mark.django_db
@@ -271,3 +314,48 @@ def test_content_editors_edit_content_and_nothing_else(django_user_model):
         assert browser.get(url).status_code == 200, url
     for url in ["/admin/auth/user/", "/admin/auth/group/"]:
         assert browser.get(url).status_code == 403, url
+
+
+SERVE_WITHOUT_A_WEBP_TYPE = """
+import mimetypes, sys
+# What Python 3.10 knows without a system mime.types file: nothing of WebP.
+mimetypes.knownfiles = []
+mimetypes._types_map_default.pop(".webp", None)
+mimetypes.init()
+assert mimetypes.guess_type("logo.webp")[0] is None
+import django
+django.setup()
+from django.test import RequestFactory
+from genmig.views import media
+response = media(RequestFactory().get("/media/partners/logos/lab.webp"), "partners/logos/lab.webp")
+print(response["Content-Type"])
+"""
+
+
+def test_webp_logos_are_served_as_image_webp_even_where_python_does_not_know_the_type(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.servers import ROOT
+
+    logos = tmp_path / "partners" / "logos"
+    logos.mkdir(parents=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, format="WEBP")
+    (logos / "lab.webp").write_bytes(buffer.getvalue())
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "genmig.settings",
+        "DJANGO_DEBUG": "1",
+        "MEDIA_ROOT": str(tmp_path),
+    }
+    result = subprocess.run(  # noqa: S603 (the test's own code)
+        [sys.executable, "-c", SERVE_WITHOUT_A_WEBP_TYPE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "image/webp"

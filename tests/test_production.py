@@ -109,7 +109,7 @@ def test_pages_have_no_inline_script_or_style(server):
 def test_a_revisit_costs_a_304(server):
     first = server.get("/background/")
     assert first.status == 200
-    assert first.header("Cache-Control") == "max-age=0, must-revalidate"
+    assert first.header("Cache-Control").startswith("max-age=0, s-maxage=")
     assert first.header("ETag") and first.header("Last-Modified")
     again = server.get("/background/", headers={"If-None-Match": first.header("ETag")})
     assert again.status == 304 and again.body == b""
@@ -173,7 +173,7 @@ def test_database_down_gives_a_friendly_503_page(sqlite_env, tmp_path):
         assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ ", line), line
 
 
-def test_cache_down_fails_the_health_check_but_pages_still_answer(sqlite_env, tmp_path):
+def test_cache_down_degrades_the_health_check_and_pages_still_answer(sqlite_env, tmp_path):
     env = dict(sqlite_env, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
     instance = start(env, tmp_path)
     try:
@@ -183,7 +183,7 @@ def test_cache_down_fails_the_health_check_but_pages_still_answer(sqlite_env, tm
         instance.stop()
     assert page.status == 200
     assert "female share" in page.text.lower()
-    assert health.status == 503 and health.text == "unavailable\n"
+    assert health.status == 200 and health.text == "ok\ncache: degraded\n"
 
 
 def read_env_example():
@@ -211,3 +211,15 @@ def test_deploy_check_is_clean_with_the_documented_production_environment():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
+
+
+def test_search_through_gunicorn_finds_migrated_content_noindex_cached_like_other_pages(server):
+    # `migrate` indexed the content it created: nothing else ran before this search.
+    found = server.get("/fr/search/?q=migrations")
+    assert found.status == 200
+    assert 'class="search-result"' in found.text and "<mark>" in found.text
+    assert found.header("X-Robots-Tag") == "noindex"
+    assert found.header("Cache-Control") == server.get("/background/").header("Cache-Control")
+    description = server.get("/opensearch.xml")
+    assert description.header("Content-Type").startswith("application/opensearchdescription+xml")
+    assert "/search/?q={searchTerms}" in description.text

@@ -63,7 +63,7 @@ def _start_django(**overrides):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+        if not key.startswith("DJANGO_") and key not in ("DATABASE_URL", "EMAIL_URL")
     }
     environment.update(overrides)
     return subprocess.run(
@@ -76,20 +76,60 @@ def _start_django(**overrides):
     )
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+PRODUCTION_MINIMUM = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "genmig.example.org",
+    "EMAIL_URL": "smtp+tls://genmig:secret@smtp.example.org:587",
+}
+
+
+@pytest.mark.parametrize("missing", list(PRODUCTION_MINIMUM))
 def test_production_settings_refuse_to_start_without(missing):
-    complete = {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "genmig.example.org"}
+    complete = dict(PRODUCTION_MINIMUM)
     del complete[missing]
     result = _start_django(**complete)
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
 
 
-def test_production_settings_start_with_key_and_hosts():
-    result = _start_django(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="genmig.example.org")
+def test_production_settings_start_with_key_hosts_and_mail_server():
+    result = _start_django(**PRODUCTION_MINIMUM)
     assert result.returncode == 0, result.stderr
 
 
 def test_debug_mode_starts_with_no_configuration():
     result = _start_django(DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("header", "proxies", "expected"),
+    [
+        ("X-Forwarded-Proto", 0, {"genmig.W001"}),  # behind a proxy, every visitor is one
+        ("", 1, {"genmig.W002"}),
+        ("X-Forwarded-Proto", 1, set()),
+        ("", 0, set()),
+    ],
+)
+def test_the_deploy_check_warns_when_the_proxy_settings_disagree(
+    settings, header, proxies, expected
+):
+    from django.core.checks import run_checks
+
+    settings.PROXY_SSL_HEADER = header
+    settings.TRUSTED_PROXY_COUNT = proxies
+    found = {message.id for message in run_checks(include_deployment_checks=True)}
+    assert found & {"genmig.W001", "genmig.W002"} == expected
+    # Only with --deploy: a developer's machine has no proxy.
+    assert not {message.id for message in run_checks()} & {"genmig.W001", "genmig.W002"}
+
+
+def test_the_documented_environment_sets_one_proxy_consistently():
+    documented = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            documented[name.strip()] = value.strip()
+    assert documented["DJANGO_PROXY_SSL_HEADER"] == "X-Forwarded-Proto"
+    assert documented["TRUSTED_PROXY_COUNT"] == "1"
+    assert documented["FORWARDED_ALLOW_IPS"]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0008_translated_content"),
+        ("partners", "0011_updated"),
     ]
 
     operations = [

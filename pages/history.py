@@ -1,0 +1,276 @@
+"""Every saved version of editors' content (django-reversion), compared and restored in the admin.
+
+Models are registered with django-reversion by their admin (`HistoryAdmin`), once
+django-modeltranslation has added every language's column, so that a version holds the text
+of every language.
+
+Restoring saves the item through the ORM as an editor's save does, so the page cache and
+timestamps follow. An uploaded file that a version names but that has since been removed (the
+upload of a replaced or deleted item is removed once that change is saved) is not brought back:
+the item keeps its current file, and the editor is told so.
+"""
+
+import difflib
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from modeltranslation.translator import NotRegistered, translator
+from reversion import add_to_revision, create_revision, set_comment, set_user
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+WORDS = re.compile(r"(\s+)")
+
+
+def translated_fields(model):
+    """{base field name: {language: column name}} of the model's translated fields."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return {}
+    return {
+        name: {field.language: field.name for field in columns}
+        for name, columns in options.all_fields.items()
+    }
+
+
+def compared_fields(model):
+    """(field, language or None) for every field a version keeps that an editor sees."""
+    translated = translated_fields(model)
+    columns = {column for languages in translated.values() for column in languages.values()}
+    language_order = [code for code, _name in settings.LANGUAGES]
+    fields = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name in columns:
+            continue
+        if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+            continue
+        if not field.editable:
+            continue
+        if field.name in translated:
+            for language in language_order:
+                column = translated[field.name].get(language)
+                if column:
+                    fields.append((model._meta.get_field(column), language))
+        else:
+            fields.append((field, None))
+    return fields
+
+
+def shown(field, value):
+    """A field's value as an editor reads it."""
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(field, models.FileField):
+        return str(getattr(value, "name", value))
+    return str(value)
+
+
+def marked_words(old, new):
+    """Both texts as escaped HTML: words only in `old` in <del>, words only in `new` in <ins>."""
+    old_words, new_words = WORDS.split(old), WORDS.split(new)
+    old_html, new_html = [], []
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        removed = escape("".join(old_words[old_start:old_end]))
+        added = escape("".join(new_words[new_start:new_end]))
+        if operation == "equal":
+            old_html.append(removed)
+            new_html.append(added)
+            continue
+        if removed.strip():
+            old_html.append(f"<del>{removed}</del>")
+        else:
+            old_html.append(removed)
+        if added.strip():
+            new_html.append(f"<ins>{added}</ins>")
+        else:
+            new_html.append(added)
+    return mark_safe("".join(old_html)), mark_safe("".join(new_html))  # noqa: S308 (escaped above)
+
+
+def differences(model, version_values, current_values):
+    """The fields whose value in the version differs from the current one, words marked."""
+    language_names = dict(settings.LANGUAGES)
+    rows = []
+    for field, language in compared_fields(model):
+        old = shown(field, version_values.get(field.attname))
+        new = shown(field, current_values.get(field.attname))
+        if old == new:
+            continue
+        old_html, new_html = marked_words(old, new)
+        label = getattr(field, "translated_field", field).verbose_name
+        rows.append(
+            {
+                "label": label,
+                "language": language_names[language] if language else "",
+                "version": old_html,
+                "current": new_html,
+            }
+        )
+    return rows
+
+
+def current_values(obj):
+    if obj is None:
+        return {}
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def restore(version, user):
+    """Save the item as the version has it; returns it and the labels of files no longer there."""
+    model = version._model
+    data = version.field_dict
+    obj = model._default_manager.filter(pk=version.object_id).first()
+    if obj is None:
+        obj = model(pk=version.object_id)
+    missing = []
+    with override(settings.LANGUAGE_CODE):
+        for field, _language in compared_fields(model):
+            value = data.get(field.attname)
+            if isinstance(field, models.FileField):
+                name = getattr(value, "name", value) or ""
+                current = getattr(obj, field.attname)
+                if name and name != current.name and not field.storage.exists(name):
+                    missing.append((field.verbose_name, name))
+                    continue
+                if name == current.name:
+                    continue
+                value = name
+            setattr(obj, field.attname, value)
+        # The model's own checks (an event's start, a resource's link or file) as in the form.
+        obj.clean()
+        obj.validate_unique()
+        obj.validate_constraints()
+        with transaction.atomic(), create_revision():
+            obj.save()
+            set_user(user)
+            set_comment(
+                _("Restored the version saved on %(date)s.")
+                % {"date": localize(template_localtime(version.revision.date_created))}
+            )
+    return obj, missing
+
+
+class HistoryAdmin(VersionAdmin):
+    """The admin of a content model: each save kept, any version compared and restored."""
+
+    history_latest_first = True
+    compare_template = "admin/history/compare.html"
+
+    def delete_model(self, request, obj):
+        # The version recovered is the one saved with the deletion, even for an item that had
+        # none before (content from before the history was kept).
+        with create_revision():
+            set_user(request.user)
+            set_comment(_("Deleted."))
+            add_to_revision(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with create_revision():
+            set_user(request.user)
+            set_comment(_("Deleted."))
+            for obj in queryset:
+                add_to_revision(obj)
+        super().delete_queryset(request, queryset)
+
+    def _compare(self, request, version, obj, recover):
+        opts = self.model._meta
+        if request.method == "POST":
+            try:
+                restored, missing = restore(version, request.user)
+            except (ValidationError, IntegrityError) as error:
+                text = " ".join(getattr(error, "messages", [str(error)]))
+                self.message_user(
+                    request,
+                    _("This version could not be restored: %(reason)s") % {"reason": text},
+                    messages.ERROR,
+                )
+                return redirect(request.path)
+            message = _("Restored the version saved on %(date)s.") % {
+                "date": localize(template_localtime(version.revision.date_created))
+            }
+            if recover:
+                self.log_addition(request, restored, message)
+            else:
+                self.log_change(request, restored, message)
+            for label, name in missing:
+                self.message_user(
+                    request,
+                    _(
+                        "The file “%(name)s” (%(field)s) of that version has been removed "
+                        "since, so the item keeps its current one."
+                    )
+                    % {"name": name, "field": label},
+                    messages.WARNING,
+                )
+            self.message_user(
+                request,
+                _("“%(item)s” is back as it was on %(date)s; visitors see it now.")
+                % {
+                    "item": restored,
+                    "date": localize(template_localtime(version.revision.date_created)),
+                },
+                messages.SUCCESS,
+            )
+            return redirect(
+                reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(restored.pk)],
+                )
+            )
+        if recover:
+            title = _("Recover “%(item)s”") % {"item": version.object_repr}
+        else:
+            title = _("Version of %(date)s") % {
+                "date": localize(template_localtime(version.revision.date_created))
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": title,
+            "object": obj,
+            "version": version,
+            "recover": recover,
+            "rows": differences(self.model, version.field_dict, current_values(obj)),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.compare_template, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """One version beside the current item, field by field; a button restores it."""
+        obj = get_object_or_404(self.model, pk=unquote(object_id))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object(obj).select_related("revision__user"), pk=version_id
+        )
+        return self._compare(request, version, obj, recover=False)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted item as its last version has it; a button brings it back."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_deleted(self.model).select_related("revision__user"),
+            pk=version_id,
+        )
+        return self._compare(request, version, None, recover=True)

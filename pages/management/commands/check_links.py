@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+
+from pages.links import check_links
+
+
+class Command(BaseCommand):
+    help = (
+        "Check every external link in editors' content (texts in every language, partner "
+        "websites, resource and registration links) and record the broken ones, shown on the "
+        "admin's start page. An address is checked at most once a day; run it daily from cron."
+    )
+
+    def handle(self, *args, **options):
+        checked, skipped, broken = check_links()
+        self.stdout.write(
+            f"Checked {checked} addresses ({skipped} already checked in the last day); "
+            f"{broken} broken."
+        )

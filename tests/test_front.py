@@ -1,0 +1,526 @@
+"""The shipped front: nginx with deploy/nginx/ in front of two gunicorn instances.
+
+One nginx (rendered by deploy/nginx/local.py from the configuration operators install, with
+only paths, ports and addresses changed) and two instances sharing a database and Redis, all
+on loopback, for the whole module. Clients speak HTTPS to nginx, like visitors; some connect
+from other loopback addresses (127.0.0.2, ...) to be other visitors.
+"""
+
+import http.client
+import io
+import os
+import re
+import secrets
+import socket
+import ssl
+import threading
+import time
+
+import pytest
+
+from deploy.nginx import local
+from tests.servers import (
+    Browser,
+    Gunicorn,
+    PostgresDatabase,
+    Response,
+    form_fields,
+    free_port,
+    manage,
+    postgres_url,
+    production_env,
+    require_redis,
+)
+
+PASSWORD = "a-long-test-password-for-the-front"
+SHARED_SECONDS = 2  # PAGE_SHARED_CACHE_SECONDS: how long nginx may keep a page
+# nginx counts a page's freshness in whole seconds of its clock: up to one second more.
+SHOWN_WITHIN = SHARED_SECONDS + 1.5
+ENQUIRY_RATE_LIMIT = 3
+SECURITY_HEADERS = (
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "Strict-Transport-Security",
+    "X-Content-Type-Options",
+    "X-Frame-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+)
+TLS = ssl.create_default_context()
+TLS.check_hostname = False
+TLS.verify_mode = ssl.CERT_NONE
+
+
+class Front:
+    """A visitor's side of nginx; the interface of tests.servers.Gunicorn, so Browser works."""
+
+    def __init__(self, https_port, http_port, source="127.0.0.1"):
+        self.https_port = https_port
+        self.http_port = http_port
+        self.source = source
+        self.host = f"localhost:{https_port}"
+        self.origin = f"https://{self.host}"
+
+    def at(self, source):
+        """The same front, seen from another client address."""
+        return Front(self.https_port, self.http_port, source)
+
+    def request(self, method, path, headers=None, body=None, https=True, timeout=30):
+        if https:
+            connection = http.client.HTTPSConnection(
+                "127.0.0.1",
+                self.https_port,
+                timeout=timeout,
+                context=TLS,
+                source_address=(self.source, 0),
+            )
+        else:
+            connection = http.client.HTTPConnection(
+                "127.0.0.1", self.http_port, timeout=timeout, source_address=(self.source, 0)
+            )
+        sent = {"Host": self.host if https else f"localhost:{self.http_port}"}
+        sent.update(headers or {})
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            answer = connection.getresponse()
+            return Response(answer.status, answer.headers, answer.read())
+        finally:
+            connection.close()
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def front(tmp_path_factory):
+    problem = local.missing()
+    if problem:
+        message = f"{problem}: apt-get install {' '.join(local.PACKAGES)}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    folder = tmp_path_factory.mktemp("front")
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    redis = require_redis(redis_url)
+    server = postgres_url()
+    database = PostgresDatabase(server).create() if server else None
+    env = production_env(
+        DATABASE_URL=database.url if database else f"sqlite:///{folder / 'db.sqlite3'}",
+        REDIS_URL=redis_url,
+        CACHE_KEY_PREFIX=f"genmig-front-{secrets.token_hex(4)}",
+        DJANGO_ALLOWED_HOSTS="localhost",
+        EMAIL_URL="consolemail://",
+        MEDIA_ROOT=str(folder / "media"),
+        TRUSTED_PROXY_COUNT="1",
+        PAGE_SHARED_CACHE_SECONDS=str(SHARED_SECONDS),
+        ENQUIRY_RATE_LIMIT=str(ENQUIRY_RATE_LIMIT),
+        ENQUIRY_MIN_SECONDS="0",
+        # The slow clients below come from one address; the site must not lock it out.
+        LOGIN_FAILURE_LIMIT="50",
+    )
+    instances, nginx = [], None
+    try:
+        manage(env, "migrate", "--noinput")
+        manage(
+            dict(env, DJANGO_SUPERUSER_PASSWORD=PASSWORD),
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "editor",
+            "--email",
+            "editor@iom.int",
+        )
+        for name in ("a", "b"):
+            instances.append(Gunicorn(env, folder / f"{name}.log", host="localhost").start())
+        https_port, http_port = free_port(), free_port()
+        certificate, key = local.self_signed_certificate(folder / "tls")
+        config = local.render(
+            folder / "nginx",
+            https_port=https_port,
+            http_port=http_port,
+            upstreams=[f"127.0.0.1:{instance.port}" for instance in instances],
+            certificate=certificate,
+            key=key,
+            media_root=folder / "media",
+        )
+        nginx = local.Nginx(config).start(https_port)
+        yield {
+            "front": Front(https_port, http_port),
+            "instances": instances,
+            "nginx": nginx,
+            "database": database,
+        }
+    finally:
+        if nginx:
+            nginx.stop()
+        for instance in instances:
+            instance.stop()
+        if database:
+            database.drop()
+        redis.flushdb()
+
+
+def until_cached(front, path):
+    """Ask for `path` until nginx answers it from its cache; that answer."""
+    for _ in range(50):
+        response = front.get(path)
+        assert response.status == 200, response
+        if response.header("X-Cache-Status") == "HIT":
+            return response
+        time.sleep(0.05)
+    raise AssertionError(f"nginx never served {path} from its cache")
+
+
+def csp(response):
+    value = response.header("Content-Security-Policy")
+    return {directive.strip() for directive in value.split(";")}
+
+
+def assert_security_headers_once(response, like):
+    for name in SECURITY_HEADERS:
+        values = response.headers.get_all(name) or []
+        assert len(values) == 1, (name, values)
+        if name == "Content-Security-Policy":
+            assert csp(response) == csp(like)
+        else:
+            assert values == [like.header(name)], name
+
+
+def test_security_headers_once_on_pages_cached_pages_and_static_files(front):
+    site = front["front"]
+    instance = front["instances"][0]
+    direct = instance.get("/background/")
+    first = site.get("/background/")
+    cached = until_cached(site, "/background/")
+    assert cached.body == first.body
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', first.text).group(1)
+    hashed = site.get(stylesheet, headers={"Accept-Encoding": "br"})
+    plain = site.get("/static/css/site.css", headers={"Accept-Encoding": "gzip"})
+    for response in (first, cached, hashed, plain):
+        assert response.status == 200
+        assert_security_headers_once(response, like=direct)
+    assert first.header("X-Cache-Status") in ("MISS", "EXPIRED", "HIT")
+    # nginx serves the static files itself, precompressed; hashed names for a year.
+    assert "X-Cache-Status" not in hashed.headers
+    assert hashed.header("Content-Encoding") == "br"
+    assert hashed.header("Cache-Control") == "public, max-age=31536000, immutable"
+    assert plain.header("Content-Encoding") == "gzip"
+    assert plain.header("Cache-Control") == "public, max-age=60"
+
+
+def test_pages_are_compressed_for_browsers(front):
+    site = front["front"]
+    for encoding in ("br", "gzip"):
+        response = site.get("/partners/", headers={"Accept-Encoding": encoding})
+        assert response.status == 200
+        assert response.header("Content-Encoding") == encoding
+
+
+def test_plain_http_is_redirected_to_https(front):
+    site = front["front"]
+    response = site.get("/partners/?type=research", https=False)
+    assert response.status == 301
+    assert response.header("Location") == f"{site.origin}/partners/?type=research"
+
+
+def test_https_speaks_http2(front):
+    site = front["front"]
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.set_alpn_protocols(["h2", "http/1.1"])
+    raw = socket.create_connection(("127.0.0.1", site.https_port), timeout=5)
+    with context.wrap_socket(raw, server_hostname="localhost") as tls:
+        assert tls.selected_alpn_protocol() == "h2"
+
+
+def test_a_signed_in_editor_is_never_served_from_the_front_cache(front):
+    site = front["front"]
+    until_cached(site, "/")
+    editor = sign_in(site)
+    response = editor.get(site, "/")
+    assert response.status == 200
+    assert response.header("X-Cache-Status") == "BYPASS"
+    assert "private" in response.header("Cache-Control")
+
+
+def sign_in(site):
+    editor = Browser()
+    response = editor.submit(
+        site, "/admin/login/?next=/admin/", {"username": "editor", "password": PASSWORD}
+    )
+    assert response.status == 302 and response.header("Location") == "/admin/", response
+    return editor
+
+
+def test_an_edit_shows_through_the_front_within_the_shared_cache_time(front):
+    site = front["front"]
+    before = until_cached(site, "/background/")
+    editor = sign_in(site)
+    pages = editor.get(site, "/admin/pages/page/")
+    row = next(row for row in pages.text.split("<tr") if "/background/" in row)
+    pk = re.search(r"/admin/pages/page/(\d+)/change/", row).group(1)
+    title = f"Edited through the front {secrets.token_hex(3)}"
+    saved = editor.submit(site, f"/admin/pages/page/{pk}/change/", {"title_en": title})
+    assert saved.status == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', saved.text, re.S)
+    edited = time.monotonic()
+    while title not in site.get("/background/").text:
+        assert time.monotonic() - edited < SHOWN_WITHIN, "the edit did not show in time"
+        time.sleep(0.1)
+    shown = time.monotonic() - edited
+    print(f"an edit showed through the front after {shown:.2f} s (s-maxage {SHARED_SECONDS} s)")
+    assert before.header("X-Cache-Status") == "HIT"
+
+    # A page nobody asked for since: the first visitor after s-maxage gets the edit, not the
+    # copy the front kept.
+    until_cached(site, "/background/")
+    again = f"Edited once more {secrets.token_hex(3)}"
+    saved = editor.submit(site, f"/admin/pages/page/{pk}/change/", {"title_en": again})
+    assert saved.status == 302
+    time.sleep(SHOWN_WITHIN)
+    first_visit = site.get("/background/")
+    status = first_visit.header("X-Cache-Status")
+    assert again in first_visit.text, status
+    assert status in ("EXPIRED", "MISS")
+
+
+def multipart(fields, files):
+    boundary = secrets.token_hex(16)
+    body = io.BytesIO()
+    for name, value in fields:
+        body.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    for name, (filename, content_type, content) in files.items():
+        body.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+        )
+        body.write(content + b"\r\n")
+    body.write(f"--{boundary}--\r\n".encode())
+    return f"multipart/form-data; boundary={boundary}", body.getvalue()
+
+
+def two_megabyte_png():
+    """A PNG of noise, which does not compress: just under the site's 2 MB limit."""
+    from PIL import Image
+
+    image = Image.frombytes("RGB", (830, 830), secrets.token_bytes(830 * 830 * 3))
+    out = io.BytesIO()
+    image.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def test_a_two_megabyte_logo_uploads_through_the_front(front):
+    site = front["front"]
+    logo = two_megabyte_png()
+    assert 2_000_000 < len(logo) <= 2 * 1024 * 1024
+    editor = sign_in(site)
+    path = "/admin/partners/partner/add/"
+    page = editor.get(site, path)
+    fields = [
+        (name, value)
+        for name, value in form_fields(page.text)
+        if name not in ("name_en", "slug", "type", "role")
+    ]
+    roles = re.findall(r'name="role"[^>]*>.*?<option value="([^"]+)"', page.text, re.S)
+    types = re.findall(r'name="type"[^>]*>.*?<option value="([^"]+)"', page.text, re.S)
+    fields += [("name_en", "A partner with a large logo"), ("slug", "large-logo")]
+    fields += [("type", types[0]), ("role", roles[0]), ("published", "on")]
+    content_type, body = multipart(fields, {"logo": ("logo.png", "image/png", logo)})
+    headers = editor._headers(
+        site,
+        {"Content-Type": content_type, "Origin": site.origin, "Referer": site.origin + path},
+    )
+    saved = site.request("POST", path, headers=headers, body=body)
+    assert saved.status == 302, re.findall(r'<ul class="errorlist[^>]*>.*?</ul>', saved.text, re.S)
+    deadline = time.monotonic() + SHOWN_WITHIN  # the front may keep the old page
+    while not (
+        logo_path := re.search(r'src="(/media/partners/logos/[^"]+)"', site.get("/partners/").text)
+    ):
+        assert time.monotonic() < deadline, "the uploaded logo is not shown"
+        time.sleep(0.1)
+    served = site.get(logo_path.group(1))
+    assert served.status == 200 and served.header("Content-Type") == "image/webp"
+    assert "immutable" in served.header("Cache-Control")
+    # Outside the admin, request bodies stay small.
+    refused = site.request(
+        "POST", "/contact/", headers={"Content-Type": content_type}, body=body, timeout=10
+    )
+    assert refused.status == 413
+
+
+def send_enquiry(site, number):
+    return Browser().submit(
+        site,
+        "/contact/",
+        {
+            "topic": "partnership",
+            "name": f"Visitor {number}",
+            "email": f"visitor{number}@example.org",
+            "organisation_type": "research",
+            "organisation": "An institute",
+            "message": "We would like to know more about partnering with GenMig.",
+            "privacy": "on",
+        },
+    )
+
+
+class Spoofing(Front):
+    """A visitor who sends an X-Forwarded-For of their own choosing with every request."""
+
+    def request(self, method, path, headers=None, **kwargs):
+        fake = f"203.0.113.{secrets.randbelow(250)}"
+        return super().request(method, path, {**(headers or {}), "X-Forwarded-For": fake}, **kwargs)
+
+
+def test_the_enquiry_limit_counts_the_real_client_behind_the_front(front):
+    site = front["front"]
+    visitor = Spoofing(site.https_port, site.http_port, "127.0.0.2")
+    for number in range(ENQUIRY_RATE_LIMIT):
+        response = send_enquiry(visitor, number)
+        assert response.status == 302, response
+    # A made-up X-Forwarded-For does not make the same visitor someone else.
+    assert send_enquiry(visitor, 99).status == 429
+    # Another visitor, at another address behind the same front, is not affected.
+    assert send_enquiry(site.at("127.0.0.3"), 100).status == 302
+
+
+@pytest.mark.parametrize(
+    ("path", "source"), [("/admin/login/", "127.0.0.4"), ("/fr/contact/", "127.0.0.6")]
+)
+def test_the_front_limits_posts_to_the_forms_per_address(front, path, source):
+    site = front["front"].at(source)
+    statuses = [
+        site.request(
+            "POST",
+            path,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            body="username=guess&password=wrong",
+        ).status
+        for _ in range(25)
+    ]
+    # The first ones reach the site (which refuses them without a CSRF token); past the
+    # burst, nginx answers 429 itself. Other addresses are not affected.
+    assert statuses[0] == 403
+    assert statuses[-1] == 429 and statuses.count(429) >= 10
+    other = front["front"].at("127.0.0.5")
+    assert other.request("POST", path, body="x=1").status == 403
+
+
+def test_slow_clients_do_not_delay_a_visitor(front):
+    site = front["front"]
+    request = f"GET /contact/ HTTP/1.1\r\nHost: {site.host}\r\nX-Slow: yes\r\n\r\n".encode()
+    slow = []
+    try:
+        for _ in range(300):
+            raw = socket.create_connection(("127.0.0.1", site.https_port), timeout=5)
+            slow.append(TLS.wrap_socket(raw, server_hostname="localhost"))
+        started = time.monotonic()
+        timings = []
+        for second in range(6):
+            for connection in slow:
+                connection.sendall(request[second : second + 1])  # a byte a second
+            for path in ("/contact/", "/partners/?slow=" + str(second)):
+                begin = time.monotonic()
+                response = site.get(path)
+                timings.append(time.monotonic() - begin)
+                assert response.status == 200
+            time.sleep(max(0, started + second + 1 - time.monotonic()))
+        assert max(timings) < 1, timings
+    finally:
+        for connection in slow:
+            connection.close()
+
+
+def hammer(site, stop, results):
+    """Visitors asking for pages nginx must fetch from an instance, until told to stop."""
+    number = 0
+    while not stop.is_set():
+        number += 1
+        path = "/contact/" if number % 2 else f"/partners/?visit={number}"
+        try:
+            results.append((path, site.get(path, timeout=15).status))
+        except OSError as error:
+            results.append((path, repr(error)))
+
+
+def test_one_instance_stopped_costs_no_visitor_an_error(front):
+    site, (a, _b) = front["front"], front["instances"]
+    stop, results = threading.Event(), []
+    visitors = [threading.Thread(target=hammer, args=(site, stop, results)) for _ in range(4)]
+    for visitor in visitors:
+        visitor.start()
+    try:
+        time.sleep(1)
+        port = a.port
+        a.stop()
+        time.sleep(3)
+    finally:
+        stop.set()
+        for visitor in visitors:
+            visitor.join()
+    a.start(port=port)
+    failed = [result for result in results if result[1] != 200]
+    assert len(results) > 20 and not failed, failed
+
+
+def test_with_every_instance_stopped_the_front_keeps_serving_pages(front):
+    """Last in the module: both instances stop, and stay stopped, for a minute."""
+    site, instances = front["front"], front["instances"]
+    paths = ("/", "/background/", "/partners/", "/fr/partners/", "/updates/")
+    before = {path: until_cached(site, path).body for path in paths}
+    for instance in instances:
+        instance.stop()
+    for instance in instances:
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", instance.port), timeout=1).close()
+
+    started = time.monotonic()
+    while time.monotonic() - started < 60:
+        for path in paths:
+            response = site.get(path)
+            assert response.status == 200, (path, response)
+            assert response.body == before[path]
+            assert response.header("X-Cache-Status") in ("HIT", "STALE", "UPDATING")
+            assert response.headers.get_all("Content-Security-Policy") is not None
+        time.sleep(2)
+    assert response.header("X-Cache-Status") == "STALE"  # long past s-maxage
+
+    # The enquiry form says where to write meanwhile, in each language.
+    for path in ("/contact/", "/fr/contact/", "/es/contact/"):
+        unavailable = site.get(path)
+        assert unavailable.status in (502, 503), unavailable
+        assert "research@iom.int" in unavailable.text
+        assert "unavailable for a moment" in unavailable.text
+        assert "momentanément indisponible" in unavailable.text
+        assert "no está disponible" in unavailable.text
+        assert unavailable.header("Cache-Control") == "no-store"
+        for name in SECURITY_HEADERS:
+            assert len(unavailable.headers.get_all(name) or []) == 1, name
+
+
+def test_the_contact_page_while_every_instance_is_down_is_accessible(front, open_tab, tmp_path):
+    """After the test above: both instances are still stopped."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.test_browser import AXE_TAGS, axe_report
+
+    site = front["front"]
+    for width in (360, 1280):
+        tab = open_tab(width=width, ignore_https_errors=True)
+        response = tab.goto(f"{site.origin}/contact/")
+        assert response.status in (502, 503)
+        assert tab.evaluate("document.styleSheets[0].cssRules.length") > 0  # styled
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width
+        tab.screenshot(path=tmp_path / f"contact-unavailable-{width}.png", full_page=True)
+        results = Axe().run(
+            tab,
+            options={
+                "runOnly": {"type": "tag", "values": [*AXE_TAGS, "wcag22aa", "best-practice"]},
+                "resultTypes": ["violations"],
+            },
+        )
+        assert results.response["passes"]
+        assert not results.response["violations"], axe_report(results.response["violations"])

@@ -1,0 +1,118 @@
+"""manage.py check_links against a local HTTP server that answers 200, 301, 404 and never."""
+
+import datetime
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from pages.links import collect_links
+from pages.models import LinkCheck, Page, Resource, SiteSettings, Update
+from partners.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.server.requests.append(self.path)
+        if self.path == "/ok":
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+        elif self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/hang":
+            self.server.release.wait(30)  # never answers while the check waits
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def web():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.requests = []
+    server.release = threading.Event()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.release.set()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def content(web):
+    """Only content that links to the local server: nothing else is ever requested."""
+    for model in (Page, Update, Resource, Partner):
+        model.objects.all().delete()
+    SiteSettings.objects.all().delete()
+    web.requests.clear()
+    base = f"http://127.0.0.1:{web.server_port}"
+    page = Page.objects.create(
+        title_en="About",
+        slug="about",
+        summary_en="About us.",
+        body_en=f"See [our work]({base}/ok) and {base}/moved.",
+        body_fr=f"Voir <{base}/gone>.",
+    )
+    partner = Partner.objects.create(
+        name_en="Slow Institute", slug="slow", type="research", website=f"{base}/hang"
+    )
+    Resource.objects.create(
+        title_en="Report", year=2024, summary_en="A report.", url=f"{base}/gone"
+    )
+    return base, page, partner
+
+
+def test_every_external_link_is_found_with_where_it_is_used(content):
+    base, page, partner = content
+    found = collect_links()
+    assert set(found) == {f"{base}/ok", f"{base}/moved", f"{base}/gone", f"{base}/hang"}
+    gone = {(place["model"], place["field"], place["language"]) for place in found[f"{base}/gone"]}
+    assert gone == {("pages.Page", "body", "fr"), ("pages.Resource", "url", "")}
+    assert found[f"{base}/hang"][0]["pk"] == partner.pk
+
+
+def test_broken_links_are_recorded_once_a_day_and_bounded_in_time(settings, content, web):
+    base, page, partner = content
+    settings.LINK_CHECK_TIMEOUT = 1
+    started = time.monotonic()
+    call_command("check_links")
+    assert time.monotonic() - started < 5
+    checks = {check.url: check for check in LinkCheck.objects.all()}
+    assert not checks[f"{base}/ok"].broken and checks[f"{base}/ok"].status == 200
+    assert not checks[f"{base}/moved"].broken and checks[f"{base}/moved"].status == 200
+    assert checks[f"{base}/gone"].broken and checks[f"{base}/gone"].status == 404
+    assert checks[f"{base}/hang"].broken and checks[f"{base}/hang"].status is None
+    assert "no answer within 1 seconds" in checks[f"{base}/hang"].error
+    assert len(checks[f"{base}/gone"].places) == 2
+
+    # A second run the same day asks nothing again; a day later it does.
+    web.requests.clear()
+    call_command("check_links")
+    assert web.requests == []
+    LinkCheck.objects.update(checked_at=timezone.now() - datetime.timedelta(days=1))
+    page.body_fr = ""  # no longer used there
+    page.save()
+    call_command("check_links")
+    assert "/gone" in web.requests
+    gone = LinkCheck.objects.get(url=f"{base}/gone")
+    assert [place["model"] for place in gone.places] == ["pages.Resource"]
+    page.body_en = ""
+    page.save()
+    call_command("check_links")
+    assert not LinkCheck.objects.filter(url=f"{base}/ok").exists()

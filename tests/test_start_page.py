@@ -1,0 +1,148 @@
+"""The admin's start page: what needs attention, each a count linking to the filtered list."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
+
+from pages.models import LinkCheck, Page, Resource, Update
+from partners.models import Benefit, Enquiry, Partner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="writer", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Content editors"))
+    user.groups.add(Group.objects.get(name="Enquiry handlers"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def counts(html):
+    """{link address: count} of the start page's attention sections."""
+    section = html.split('class="attention"', 1)[1].split("</div>\n</div>", 1)[0]
+    return {
+        url.replace("&amp;", "&"): int(count)
+        for url, count in re.findall(
+            r'<li><a href="([^"]+)">[^<]*</a> <span class="count">(\d+)</span></li>', section
+        )
+    }
+
+
+def add_content(number):
+    """`number` items of each kind in each state the start page counts."""
+    year_ago = timezone.now() - datetime.timedelta(days=400)
+    for index in range(number):
+        Page.objects.create(title_en=f"Draft {index}", slug=f"draft-{index}", summary_en="s")
+        Page.objects.create(
+            title_en=f"Whole {index}",
+            title_fr=f"Entier {index}",
+            title_es=f"Entero {index}",
+            summary_en="s",
+            summary_fr="s",
+            summary_es="s",
+            slug=f"whole-{index}",
+            published=True,
+        )
+        Partner.objects.create(
+            name_en=f"Partner {index}", name_fr=f"Partenaire {index}", slug=f"p-{index}", type="ngo"
+        )
+        Benefit.objects.create(text_en=f"Benefit {index}", text_fr="b", text_es="b")
+        Enquiry.objects.create(topic="other", name="A", email="a@example.org", message="m")
+        Enquiry.objects.create(
+            topic="other",
+            name="B",
+            email="b@example.org",
+            message="m",
+            status=Enquiry.Status.HANDLED,
+            delivery_status=Enquiry.Delivery.SENT,
+        )
+        LinkCheck.objects.create(
+            url=f"https://gone.example.org/{index}",
+            broken=True,
+            status=404,
+            checked_at=timezone.now(),
+            places=[
+                {
+                    "model": "pages.Page",
+                    "item": "About",
+                    "field": "body",
+                    "language": "fr",
+                    "pk": 1,
+                }
+            ],
+        )
+    Page.objects.filter(slug__startswith="whole-").update(updated=year_ago)
+    Enquiry.objects.filter(name="A").update(delivery_attempts=2)
+
+
+def test_the_counts_match_what_the_linked_lists_show(editor_client):
+    Page.objects.all().delete()
+    Update.objects.all().delete()
+    Resource.objects.all().delete()
+    Partner.objects.all().delete()
+    Benefit.objects.all().delete()
+    add_content(3)
+    html = editor_client.get("/admin/").content.decode()
+    found = counts(html)
+    assert found["/admin/partners/enquiry/?status__exact=new"] == 3
+    assert found["/admin/partners/enquiry/?delivery_status__exact=pending"] == 3
+    failing = "/admin/partners/enquiry/?delivery_status__exact=pending&delivery_attempts__gte=1"
+    assert found[failing] == 3
+    assert found["/admin/pages/page/?published__exact=0"] == 3
+    assert found["/admin/partners/partner/?published__exact=0"] == 3
+    assert found["/admin/pages/page/?missing=fr"] == 3
+    assert found["/admin/pages/page/?missing=es"] == 3
+    assert found["/admin/partners/partner/?missing=fr"] == 0
+    assert found["/admin/partners/partner/?missing=es"] == 3
+    assert found["/admin/partners/benefit/?missing=es"] == 0
+    assert found["/admin/pages/page/?not_updated=year"] == 3
+    assert found["/admin/pages/linkcheck/?broken__exact=1"] == 3
+    assert "https://gone.example.org/0" in html
+    assert '<a href="/admin/pages/page/1/change/">Page “About”, text (Français)</a>' in html
+    # Each link opens the admin list filtered to exactly what was counted.
+    for url, count in found.items():
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        assert "?e=1" not in response.get("Location", ""), url
+        listed = response.context["cl"].result_count
+        assert listed == count, url
+
+
+@pytest.mark.parametrize("number", [2, 60])
+def test_the_start_page_costs_at_most_12_queries_whatever_the_content(
+    editor_client, number, django_assert_max_num_queries
+):
+    add_content(number)
+    with django_assert_max_num_queries(12):
+        response = editor_client.get("/admin/")
+    assert response.status_code == 200
+    assert counts(response.content.decode())["/admin/pages/page/?published__exact=0"] >= number
+
+
+def test_the_start_page_speaks_the_editors_language(editor_client):
+    html = editor_client.get("/fr/admin/").content.decode()
+    assert "Ce qui demande votre attention" in html
+    assert "Brouillons (non publiés)" in html
+    html = editor_client.get("/es/admin/").content.decode()
+    assert "Lo que requiere atención" in html
+
+
+def test_enquiry_handlers_see_only_the_enquiries(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="handler", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Enquiry handlers"))
+    client = Client()
+    client.force_login(user)
+    found = counts(client.get("/admin/").content.decode())
+    assert "/admin/partners/enquiry/?status__exact=new" in found
+    assert not any(url.startswith("/admin/pages/") for url in found)
