@@ -16,7 +16,8 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-PAGE_NUMBER = re.compile(r"[0-9]{1,6}")
+PAGE_NUMBER = re.compile(r"[0-9]{1,50}")
+LAST_PAGE_NUMBER = 10**6  # past any list's end, for lists that show their last page then
 
 
 def one_of(values):
@@ -25,10 +26,15 @@ def one_of(values):
     return lambda value: value if value in allowed else None
 
 
+def as_given(value):
+    """A parameter whose every value is a page of its own (the words searched for)."""
+    return value
+
+
 def page_number(value):
     """A page of a list: 2, 3...; the first page is the list's own address."""
     if PAGE_NUMBER.fullmatch(value) and int(value) > 1:
-        return str(int(value))
+        return str(min(int(value), LAST_PAGE_NUMBER))
     return None
 
 

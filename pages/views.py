@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from genmig.cache import PRIVATE_CACHE_CONTROL
-from genmig.query import one_of, page_number, reads_query
+from genmig.query import as_given, one_of, page_number, reads_query
 
 from . import search
 from .models import Page, Resource, Scheduled, Update
@@ -135,6 +135,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@reads_query(q=as_given, page=page_number)
 def search_view(request):
     """Site search in the page's language: /search/?q=words&page=2."""
     language = get_language()
@@ -162,6 +163,7 @@ def search_view(request):
     return response
 
 
+@reads_query()
 def opensearch(request):
     """The OpenSearch description browsers read to search the site from the address bar."""
     return render(

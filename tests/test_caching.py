@@ -324,3 +324,13 @@ def test_the_pages_of_a_list_are_kept_apart_and_page_one_is_the_list(client):
     assert "http://testserver/updates/?page=2" in links
     assert "http://testserver/fr/updates/?page=2" in links
     assert client.get("/updates/?page=3").status_code == 404
+
+
+def test_a_search_is_kept_by_its_words_and_page_only(client):
+    words = client.get("/search/?q=migration")
+    assert words.status_code == 200 and words["ETag"]
+    assert client.get("/search/?utm_source=x&q=migration")["ETag"] == words["ETag"]
+    assert client.get("/search/?q=remittances")["ETag"] != words["ETag"]
+    links = self_links(client.get("/search/?q=migration&utm_source=x").content.decode())
+    assert "http://testserver/fr/search/?q=migration" in links
+    assert not [link for link in links if "utm_source" in link]
