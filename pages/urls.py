@@ -13,6 +13,8 @@ urlpatterns = [
     path("resources/", views.ResourceListView.as_view(), name="resources"),
     path("updates/", views.UpdateListView.as_view(), name="updates"),
     path("updates/feed/", UpdatesFeed(), name="updates_feed"),
+    path("updates/calendar.ics", views.updates_calendar, name="updates_calendar"),
+    path("updates/<slug:slug>.ics", views.update_calendar, name="update_calendar"),
     path("updates/<slug:slug>/", views.UpdateView.as_view(), name="update"),
     path("<slug:slug>/", views.PageView.as_view(), name="page"),
 ]
