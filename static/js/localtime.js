@@ -10,18 +10,19 @@
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   var language = document.documentElement.lang || undefined;
   Array.prototype.forEach.call(notes, function (note) {
-    if (!zone || zone === note.getAttribute("data-zone")) {
+    // The note already gives the event's own zone and UTC.
+    if (!zone || zone === note.getAttribute("data-zone") || /^(Etc\/)?UTC$/.test(zone)) {
       return;
     }
     var start = new Date(note.getAttribute("data-start"));
     var endValue = note.getAttribute("data-end");
-    var day = { weekday: "short", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" };
+    var hours = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    var day = Object.assign({ weekday: "short", day: "numeric", month: "long" }, hours);
     var text = new Intl.DateTimeFormat(language, day).format(start);
     if (endValue) {
       var end = new Date(endValue);
       var sameDay = start.toDateString() === end.toDateString();
-      var hours = { hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
-      text += "–" + new Intl.DateTimeFormat(language, sameDay ? hours : Object.assign(day, { timeZoneName: "short" })).format(end);
+      text += "–" + new Intl.DateTimeFormat(language, sameDay ? hours : day).format(end);
     }
     var local = document.createElement("span");
     local.className = "event-facts__local";
