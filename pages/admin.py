@@ -133,7 +133,7 @@ class UpdateAdmin(PublishActionsMixin, TranslationAdmin):
         image = obj.lead_image
         if not image:
             return "—"
-        return format_html('<img class="logo-preview" src="{}" alt="">', image["src"])
+        return format_html('<img class="logo-preview" src="{}" alt="">', image["thumbnail"])
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def start(self, obj):

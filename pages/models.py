@@ -454,6 +454,7 @@ class Update(models.Model):
             "width": info["width"],
             "height": info["height"],
             "src": storage.url(fallback[-1][1]),
+            "thumbnail": storage.url(fallback[0][1]),
             "sources": [
                 {
                     "type": mime,

@@ -504,3 +504,15 @@ def test_home_page_html_and_css_stay_under_60_kb_compressed(client):
     css = Path(finders.find("css/site.css")).read_bytes()
     total = len(gzip.compress(html, 9)) + len(gzip.compress(css, 9))
     assert total < 60 * 1024, total
+
+
+@pytest.mark.django_db
+def test_admin_lists_updates_with_a_small_preview_and_asks_for_images_only(staff_client):
+    update = make_update(title="Pictured news", image=upload(), image_alt="A room")
+    html = staff_client.get("/admin/pages/update/").content.decode()
+    smallest = update.image_renditions["sources"]["image/jpeg"][0][1]
+    previews = [i for i in tags(html, "img") if i.get("class") == "logo-preview"]
+    assert [i["src"] for i in previews] == [f"/media/{smallest}"]
+    form = staff_client.get("/admin/pages/update/add/").content.decode()
+    (field,) = [i for i in tags(form, "input") if i.get("name") == "image"]
+    assert field["accept"] == "image/jpeg,image/png,image/webp"
