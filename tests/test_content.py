@@ -323,6 +323,8 @@ def add_content(start, stop):
         "/updates/",
         "/updates/item-1/",
         "/updates/feed/",
+        "/updates/calendar.ics",
+        "/updates/item-1.ics",
         "/sitemap.xml",
     ],
 )
