@@ -294,6 +294,7 @@ class Update(models.Model):
     image = models.FileField(
         _("lead image"),
         upload_to="updates/",
+        max_length=200,
         blank=True,
         validators=[validate_lead_image],
         help_text=_(
@@ -474,7 +475,7 @@ ZONE_CITIES = {"Europe/Zurich": _("Geneva")}
 
 def store_renditions(upload, slug):
     """Make and store every rendition of a new upload; the master kept is the largest JPEG."""
-    stem = slug or "update"
+    stem = (slug or "update")[:50]  # the stored names stay well within the field's length
     files, info = make_renditions(upload, stem)
     storage = default_storage
     for file in files:

@@ -516,3 +516,12 @@ def test_admin_lists_updates_with_a_small_preview_and_asks_for_images_only(staff
     form = staff_client.get("/admin/pages/update/add/").content.decode()
     (field,) = [i for i in tags(form, "input") if i.get("name") == "image"]
     assert field["accept"] == "image/jpeg,image/png,image/webp"
+
+
+@pytest.mark.django_db
+def test_lead_image_of_an_update_with_the_longest_address_is_stored(media_root):
+    update = make_update(title="Long", slug="a" * 80, image=upload(), image_alt="A room")
+    update.refresh_from_db()
+    names = [n for entries in update.image_renditions["sources"].values() for _w, n, _s in entries]
+    assert all(len(name) <= 100 for name in [*names, update.image.name])
+    assert all((media_root / name).is_file() for name in names)
