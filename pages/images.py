@@ -21,7 +21,9 @@ WIDTHS = (480, 960, 1472)
 SHARE_SIZE = (1200, 630)  # what Facebook, LinkedIn and X show for a large card
 # Best first: the browser takes the first <source> it can show; JPEG is the fallback <img>.
 FORMATS = (
-    ("avif", "image/avif", "AVIF", {"quality": 55, "speed": 6}),
+    # Speed 8 encodes about five times faster than the default 6, for files a third larger:
+    # still a third smaller than WebP, and an editor's save waits seconds, not tens of them.
+    ("avif", "image/avif", "AVIF", {"quality": 50, "speed": 8}),
     ("webp", "image/webp", "WEBP", {"quality": 78, "method": 4}),
     ("jpg", "image/jpeg", "JPEG", {"quality": 80, "optimize": True, "progressive": True}),
 )
