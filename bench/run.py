@@ -501,7 +501,7 @@ def main():
             text=True,
         ).stdout.strip()
         say(
-            f"wrk: {THREADS} threads, {CONNECTIONS} connections, {DURATION} a run after a 2 s "
+            f"wrk: {THREADS} threads, {CONNECTIONS} connections, {DURATION} a run after a 3 s "
             f"warm-up; gunicorn: {os.environ.get('WEB_CONCURRENCY', workers)} sync workers, "
             f"{os.cpu_count()} cores shared with wrk\n"
         )
