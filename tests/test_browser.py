@@ -114,8 +114,11 @@ def updates_with_pictures(pictures, settings, media_root):
         "image_renditions": info,
         "image_alt": "Four speakers on a panel in front of an audience",
     }
+    # Keys of their own: on PostgreSQL the content reloaded for each test leaves the sequences
+    # behind the keys it restored, and the next key handed out may be taken.
     with translation.override("en"):
         Update.objects.create(
+            pk=9001,
             kind="webinar",
             title="Care work in migration: a webinar",
             slug=EVENT_SLUG,
@@ -130,8 +133,12 @@ def updates_with_pictures(pictures, settings, media_root):
             published=True,
             **picture,
         )
-        for days, title in [(2, "A new data brief"), (9, "Partners meet in Nairobi")]:
+        for pk, days, title in [
+            (9002, 2, "A new data brief"),
+            (9003, 9, "Partners meet in Nairobi"),
+        ]:
             Update.objects.create(
+                pk=pk,
                 title=title,
                 slug=title.lower().replace(" ", "-"),
                 summary="What happened and what comes next.",
@@ -140,6 +147,7 @@ def updates_with_pictures(pictures, settings, media_root):
                 **picture,
             )
         Update.objects.create(
+            pk=9004,
             title="Call for papers",
             slug="call-for-papers",
             summary="Send a paper on gender and migration by March.",
@@ -147,6 +155,7 @@ def updates_with_pictures(pictures, settings, media_root):
             published=True,
         )
         Partner.objects.create(
+            pk=9001,
             name="Gender and Migration Lab",
             slug="gender-migration-lab",
             type="research",
