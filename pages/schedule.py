@@ -6,6 +6,7 @@ no page past the next of these moments (genmig/cache.py).
 """
 
 from django.apps import apps
+from django.db.models import Min
 from django.utils import timezone
 
 # Models with publish_at and unpublish_at, and the clock fields of each that pages read.
@@ -17,19 +18,23 @@ def next_change(now=None):
     """The next moment after `now` at which the clock changes a public page, or None.
 
     One query, whatever the number of models and items: the union of each clock field's
-    future values, of items marked published, earliest first.
+    earliest future value among items marked published, earliest first.
     """
     now = now or timezone.now()
-    parts = []
-    for label in SCHEDULED_MODELS:
-        published = apps.get_model(label).objects.filter(published=True).order_by()
-        parts.append(published.filter(publish_at__gt=now).values_list("publish_at"))
-        parts.append(published.filter(unpublish_at__gt=now).values_list("unpublish_at"))
-    for label, field in EVENT_STARTS:
-        published = apps.get_model(label).objects.filter(published=True).order_by()
-        # Still "coming up" at the very moment it starts: the page changes just after.
-        parts.append(published.filter(**{f"{field}__gte": now}).values_list(field))
+    clocks = [(label, "publish_at", "gt") for label in SCHEDULED_MODELS]
+    clocks += [(label, "unpublish_at", "gt") for label in SCHEDULED_MODELS]
+    # Still "coming up" at the very moment it starts: the page changes just after.
+    clocks += [(label, field, "gte") for label, field in EVENT_STARTS]
+    parts = [
+        apps.get_model(label)
+        .objects.filter(published=True, **{f"{field}__{lookup}": now})
+        .order_by()
+        # Grouped by the published flag, which the filter makes one value: one row, its MIN.
+        .values("published")
+        .annotate(moment=Min(field))
+        .values_list("moment")
+        for label, field, lookup in clocks
+    ]
     first, *others = parts
-    moments = first.union(*others, all=True).order_by("publish_at")[:1]
-    found = list(moments)
+    found = list(first.union(*others, all=True).order_by("moment")[:1])
     return found[0][0] if found else None
