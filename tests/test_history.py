@@ -258,13 +258,14 @@ def test_site_settings_and_an_event_are_restored_with_what_follows_from_them(edi
 
     update = Update(title_en="Webinar", slug="webinar", summary_en="s", kind="webinar")
     update.date = datetime.date(2030, 5, 6)
-    update.start_time = datetime.time(9, 0)
+    update.start_time, update.end_time = datetime.time(9, 0), datetime.time(10, 0)
     with reversion.create_revision():
         update.save()
     with reversion.create_revision():
-        update.start_time = datetime.time(15, 30)
+        update.start_time, update.end_time = datetime.time(15, 30), datetime.time(16, 30)
         update.save()
     first = min(versions_of(update), key=lambda version: version.pk)
     editor_client.post(f"/admin/pages/update/{update.pk}/history/{first.pk}/")
     update.refresh_from_db()
-    assert update.local_start.hour == 9  # the computed start follows the restored time
+    # The computed start and end follow the restored times.
+    assert (update.local_start.hour, update.local_end.hour) == (9, 10)
