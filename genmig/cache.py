@@ -93,14 +93,22 @@ def shown_on_pages(model):
     )
 
 
+# Set when a change could not be announced to the cache: this process announces it again
+# before it next reads the cache, so that a cache that was unreachable for a moment does not
+# keep serving pages from before the change once it answers again.
+_generation_owed = threading.Event()
+
+
 def new_generation():
     """Make every page cached so far stale, on every instance that shares the cache."""
     try:
         cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
     except Exception:
         # The change itself is saved; a cache this instance cannot reach must not undo it.
-        # Other instances may show the old page for up to PAGE_CACHE_SECONDS.
+        _generation_owed.set()
         logger.exception("Could not mark cached pages stale")
+    else:
+        _generation_owed.clear()
 
 
 def content_changed(sender, **kwargs):
@@ -212,6 +220,8 @@ class PageCacheMiddleware:
             return self.not_cached(request, self.get_response(request))
         key = self.page_key(request)
         started = time.time()
+        if _generation_owed.is_set():
+            new_generation()
         try:
             found = cache.get_many([GENERATION_KEY, CLOCK_KEY, key])
             generation = _current_generation(found)

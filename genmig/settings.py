@@ -146,7 +146,13 @@ PAGE_CACHE_APPS = ["pages", "partners"]
 # The next moment the clock changes a page (scheduled items, event starts): no cached page
 # is kept past it.
 PAGE_CACHE_CLOCK = "pages.schedule.next_change"
-PAGE_CACHE_IGNORED_MODELS = ["partners.Enquiry", "partners.RecentSubmission", "pages.LinkCheck"]
+PAGE_CACHE_IGNORED_MODELS = [
+    "partners.Enquiry",
+    "partners.RecentSubmission",
+    "pages.LinkCheck",
+    # The search index: a rebuild marks pages stale itself (pages/search.py).
+    "pages.SearchDocument",
+]
 
 # Every saved version of editors' content is kept this many days; `manage.py prune_versions`
 # (run from cron) removes older ones.

@@ -129,6 +129,7 @@ def test_every_model_of_pages_and_partners_refreshes_pages_but_enquiries_and_cou
                 "partners.Enquiry",
                 "partners.RecentSubmission",
                 "pages.LinkCheck",
+                "pages.SearchDocument",
             )
             assert shown_on_pages(model) is expected, model
     for label in ("auth", "sessions", "axes", "admin", "reversion"):
@@ -334,3 +335,19 @@ def test_a_search_is_kept_by_its_words_and_page_only(client):
     links = self_links(client.get("/search/?q=migration&utm_source=x").content.decode())
     assert "http://testserver/fr/search/?q=migration" in links
     assert not [link for link in links if "utm_source" in link]
+
+
+def test_a_change_the_cache_missed_is_announced_once_it_answers_again(client, monkeypatch):
+    page = Page.objects.get(slug="background")
+    assert page.title in client.get("/background/").content.decode()
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    # The cache does not take the new generation while the change is saved ...
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "set", unreachable)
+        page.title = "Retitled while the cache was away"
+        page.save()
+    # ... and answers again at the next request: the page is rendered anew, not the old copy.
+    assert "Retitled while the cache was away" in client.get("/background/").content.decode()

@@ -93,7 +93,9 @@ def render(
     site = substitute(site, "listen 80;", f"listen {host}:{http_port};")
     site = substitute(site, "listen 443 ssl http2;", f"listen {host}:{https_port} ssl http2;")
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)
-    site = substitute(site, "https://$host$request_uri", f"https://$host:{https_port}$request_uri")
+    site = substitute(
+        site, "https://$server_name$request_uri", f"https://$server_name:{https_port}$request_uri"
+    )
     site = substitute(site, "server_name genmig.example.org;", "server_name localhost;")
     if https_port != 443:
         # The site checks a form's Origin against the host it is told, port included.
