@@ -65,18 +65,19 @@ class Front:
         """The same front, seen from another client address."""
         return Front(self.https_port, self.http_port, source)
 
-    def request(self, method, path, headers=None, body=None, https=True, timeout=30):
+    def request(self, method, path, headers=None, body=None, https=True, timeout=30, source=None):
+        source = source or self.source
         if https:
             connection = http.client.HTTPSConnection(
                 "127.0.0.1",
                 self.https_port,
                 timeout=timeout,
                 context=TLS,
-                source_address=(self.source, 0),
+                source_address=(source, 0),
             )
         else:
             connection = http.client.HTTPConnection(
-                "127.0.0.1", self.http_port, timeout=timeout, source_address=(self.source, 0)
+                "127.0.0.1", self.http_port, timeout=timeout, source_address=(source, 0)
             )
         sent = {"Host": self.host if https else f"localhost:{self.http_port}"}
         sent.update(headers or {})
