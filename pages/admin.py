@@ -2,9 +2,10 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.shortcuts import redirect
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -107,12 +108,13 @@ class UpdateForm(forms.ModelForm):
     class Meta:
         model = Update
         fields = ["time_zone"]  # the admin adds the rest from its fieldsets
+        widgets = {"image": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}
 
 
 @admin.register(Update)
 class UpdateAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
     form = UpdateForm
-    list_display = ["title", "kind", "date", "start", "published"]
+    list_display = ["title", "kind", "date", "start", "image_preview", "published"]
     list_filter = ["kind", "published", "date"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -121,10 +123,28 @@ class UpdateAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, Co
         (None, {"fields": ["kind", "title", "date", "summary", "body", "published"]}),
         (
             _("Events and webinars"),
-            {"fields": ["start_time", "time_zone", "registration_url"]},
+            {
+                "fields": [
+                    "start_time",
+                    "end_time",
+                    "end_date",
+                    "time_zone",
+                    "place",
+                    "online_url",
+                    "registration_url",
+                ]
+            },
         ),
+        (_("Lead image"), {"fields": ["image", "image_alt", "image_decorative"]}),
         (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
+
+    @admin.display(description=_("image"))
+    def image_preview(self, obj):
+        image = obj.lead_image
+        if not image:
+            return "—"
+        return format_html('<img class="logo-preview" src="{}" alt="">', image["thumbnail"])
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def start(self, obj):

@@ -60,6 +60,13 @@ def stored_file_name(instance, field_name):
     return rows.values_list(field_name, flat=True).first()
 
 
+def stored_values(instance, *field_names):
+    """What the database row holds now for these fields, before a save changes them."""
+    if instance.pk is None:
+        return None
+    return type(instance)._default_manager.filter(pk=instance.pk).values_list(*field_names).first()
+
+
 def delete_if_replaced(instance, field_name, previous_name):
     """After a save: remove the file the row referred to before, if it no longer does."""
     current = getattr(instance, field_name)

@@ -17,7 +17,7 @@ class ResourceTranslation(TranslationOptions):
 
 @register(Update)
 class UpdateTranslation(TranslationOptions):
-    fields = ["title", "summary", "body"]
+    fields = ["title", "summary", "body", "place", "image_alt"]
 
 
 @register(SiteSettings)

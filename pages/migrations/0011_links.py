@@ -9,7 +9,7 @@ def allow_editors(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0009_search"),
+        ("pages", "0010_events_images"),
         ("partners", "0003_content_editors_group"),
     ]
 

@@ -90,3 +90,9 @@ def percent(value, decimals=1):
     """A percentage written the way the current language writes it: 49.4% or 49,4 %."""
     number = formats.number_format(value, decimal_pos=int(decimals))
     return _("%(number)s%%") % {"number": number}
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """An address as sharing tags need it: with scheme and host (kept if it has them)."""
+    return context["request"].build_absolute_uri(url)
