@@ -66,7 +66,6 @@ class Front:
         return Front(self.https_port, self.http_port, source)
 
     def request(self, method, path, headers=None, body=None, https=True, timeout=30, source=None):
-        # `source`, as for tests.servers.Gunicorn: another client address for this request.
         source = source or self.source
         if https:
             connection = http.client.HTTPSConnection(
