@@ -67,7 +67,7 @@ class VisibilityFilter(admin.SimpleListFilter):
 
 
 class ComingUpFilter(admin.SimpleListFilter):
-    title = _("in the next 14 days")
+    title = _("publishing schedule")
     parameter_name = "soon"
 
     def lookups(self, request, model_admin):
