@@ -9,14 +9,16 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import CharField, Count, Q, Value, Window
+from django.db.models import CharField, Count, IntegerField, Q, Value, Window
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .editing import expiring_soon, going_live_soon
 from .history import translated_fields
+from .models import Scheduled
 
 STALE_AFTER = datetime.timedelta(days=365)
 BROKEN_LINKS_LISTED = 10
@@ -118,8 +120,19 @@ def enquiries_section(request):
     }
 
 
+def schedule_counts(model, now):
+    """Counts of the items going live and expiring soon; zero for kinds never scheduled."""
+    if issubclass(model, Scheduled):
+        return {
+            "live": Count("pk", filter=going_live_soon(now)),
+            "expiring": Count("pk", filter=expiring_soon(now)),
+        }
+    return {"live": Value(0, IntegerField()), "expiring": Value(0, IntegerField())}
+
+
 def content_counts(request):
-    """{model: {"drafts", "fr", "es", "stale"}} for the kinds the editor may see, in one query."""
+    """{model: {"drafts", "fr", "es", "stale", "live", "expiring"}} for the kinds the editor
+    may see, in one query."""
     from django.apps import apps
 
     now = timezone.now()
@@ -135,17 +148,20 @@ def content_counts(request):
             fr=Count("pk", filter=missing_language(model, "fr")),
             es=Count("pk", filter=missing_language(model, "es")),
             stale=Count("pk", filter=stale(now)),
+            **schedule_counts(model, now),
         )
         for model in models
     ]
     if not rows:
         return {}
     found = {row.pop("content_kind"): row for row in rows[0].union(*rows[1:], all=True)}
-    empty = {"drafts": 0, "fr": 0, "es": 0, "stale": 0}
+    empty = {"drafts": 0, "fr": 0, "es": 0, "stale": 0, "live": 0, "expiring": 0}
     return {model: found.get(model._meta.label, empty) for model in models}
 
 
-def per_kind(title, counts, key, query):
+def per_kind(title, counts, key, query, scheduled_only=False):
+    if scheduled_only:
+        counts = {model: values for model, values in counts.items() if issubclass(model, Scheduled)}
     return {
         "title": title,
         "items": [
@@ -200,7 +216,8 @@ def sections(request):
     counts = content_counts(request)
     found = [
         enquiries_section(request),
-        # Items going live or expiring soon are listed here, once items can be scheduled.
+        per_kind(_("Going live in the next 14 days"), counts, "live", "soon=live", True),
+        per_kind(_("Expiring in the next 14 days"), counts, "expiring", "soon=expiring", True),
         per_kind(_("Drafts (not published)"), counts, "drafts", "published__exact=0"),
         per_kind(_("French text missing"), counts, "fr", "missing=fr"),
         per_kind(_("Spanish text missing"), counts, "es", "missing=es"),

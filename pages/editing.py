@@ -5,10 +5,13 @@ Mixins for the content ModelAdmins (placed before TranslationAdmin in their base
 each admin class only names them.
 """
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -21,6 +24,20 @@ from .markdown import render_markdown
 from .models import Scheduled
 
 SCHEDULE_FIELDS = ["publish_at", "unpublish_at"]
+# How far ahead the start page and the "coming up" list filter look.
+SOON = datetime.timedelta(days=14)
+
+
+def going_live_soon(now=None):
+    """Published items whose publishing time comes within SOON: visitors see them then."""
+    now = now or timezone.now()
+    return Q(published=True, publish_at__gt=now, publish_at__lte=now + SOON)
+
+
+def expiring_soon(now=None):
+    """Published items whose end time comes within SOON: visitors lose them then."""
+    now = now or timezone.now()
+    return Q(published=True, unpublish_at__gt=now, unpublish_at__lte=now + SOON)
 
 
 def admin_time(value):
@@ -46,6 +63,25 @@ class VisibilityFilter(admin.SimpleListFilter):
                 return queryset.published(now)
             case Scheduled.State.EXPIRED:
                 return queryset.filter(published=True, unpublish_at__lte=now)
+        return queryset
+
+
+class ComingUpFilter(admin.SimpleListFilter):
+    title = _("publishing schedule")
+    parameter_name = "soon"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", gettext("Going live in the next 14 days")),
+            ("expiring", gettext("Expiring in the next 14 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "live":
+                return queryset.filter(going_live_soon())
+            case "expiring":
+                return queryset.filter(expiring_soon())
         return queryset
 
 
@@ -91,7 +127,7 @@ class ScheduleAdminMixin:
         return columns
 
     def get_list_filter(self, request):
-        return [*super().get_list_filter(request), VisibilityFilter]
+        return [*super().get_list_filter(request), VisibilityFilter, ComingUpFilter]
 
     @admin.display(description=_("visitors see it"), ordering="publish_at")
     def visibility(self, obj):

@@ -84,6 +84,35 @@ def add_content(number):
     Enquiry.objects.filter(name="A").update(delivery_attempts=2)
 
 
+def add_scheduled(number):
+    """Per kind that can be scheduled, `number` items going live and `number` expiring within
+    14 days, and as many that are not: later, drafts, or already expired."""
+    now = timezone.now()
+    days = lambda count: now + datetime.timedelta(days=count)  # noqa: E731
+    states = {
+        "live": {"published": True, "publish_at": days(3)},
+        "expiring": {"published": True, "unpublish_at": days(13)},
+        "later": {"published": True, "publish_at": days(15), "unpublish_at": days(20)},
+        "draft": {"published": False, "publish_at": days(2), "unpublish_at": days(4)},
+        "expired": {"published": True, "unpublish_at": days(-1)},
+    }
+    for index in range(number):
+        for state, fields in states.items():
+            name = f"{state}-{index}"
+            Page.objects.create(
+                title_en=name, title_fr=name, title_es=name, slug=f"page-{name}", **fields
+            )
+            Update.objects.create(
+                title_en=name, title_fr=name, title_es=name, slug=f"update-{name}", **fields
+            )
+            Resource.objects.create(
+                title_en=name, title_fr=name, title_es=name, year=2026, **fields
+            )
+            Partner.objects.create(
+                name_en=name, name_fr=name, name_es=name, slug=f"partner-{name}", **fields
+            )
+
+
 def test_the_counts_match_what_the_linked_lists_show(editor_client):
     Page.objects.all().delete()
     Update.objects.all().delete()
@@ -91,14 +120,15 @@ def test_the_counts_match_what_the_linked_lists_show(editor_client):
     Partner.objects.all().delete()
     Benefit.objects.all().delete()
     add_content(3)
+    add_scheduled(2)
     html = editor_client.get("/admin/").content.decode()
     found = counts(html)
     assert found["/admin/partners/enquiry/?status__exact=new"] == 3
     assert found["/admin/partners/enquiry/?delivery_status__exact=pending"] == 3
     failing = "/admin/partners/enquiry/?delivery_status__exact=pending&delivery_attempts__gte=1"
     assert found[failing] == 3
-    assert found["/admin/pages/page/?published__exact=0"] == 3
-    assert found["/admin/partners/partner/?published__exact=0"] == 3
+    assert found["/admin/pages/page/?published__exact=0"] == 3 + 2
+    assert found["/admin/partners/partner/?published__exact=0"] == 3 + 2
     assert found["/admin/pages/page/?missing=fr"] == 3
     assert found["/admin/pages/page/?missing=es"] == 3
     assert found["/admin/partners/partner/?missing=fr"] == 0
@@ -106,6 +136,11 @@ def test_the_counts_match_what_the_linked_lists_show(editor_client):
     assert found["/admin/partners/benefit/?missing=es"] == 0
     assert found["/admin/pages/page/?not_updated=year"] == 3
     assert found["/admin/pages/linkcheck/?broken__exact=1"] == 3
+    for kind in ("pages/page", "pages/update", "pages/resource", "partners/partner"):
+        assert found[f"/admin/{kind}/?soon=live"] == 2, kind
+        assert found[f"/admin/{kind}/?soon=expiring"] == 2, kind
+    # Benefits are never scheduled: no count for them.
+    assert not any(url.startswith("/admin/partners/benefit/?soon") for url in found)
     assert "https://gone.example.org/0" in html
     assert '<a href="/admin/pages/page/1/change/">Page “About”, text (Français)</a>' in html
     # Each link opens the admin list filtered to exactly what was counted.
@@ -122,10 +157,14 @@ def test_the_start_page_costs_at_most_12_queries_whatever_the_content(
     editor_client, number, django_assert_max_num_queries
 ):
     add_content(number)
+    add_scheduled(number)
     with django_assert_max_num_queries(12):
         response = editor_client.get("/admin/")
     assert response.status_code == 200
-    assert counts(response.content.decode())["/admin/pages/page/?published__exact=0"] >= number
+    found = counts(response.content.decode())
+    assert found["/admin/pages/page/?published__exact=0"] >= number
+    assert found["/admin/pages/update/?soon=live"] == number
+    assert found["/admin/partners/partner/?soon=expiring"] == number
 
 
 def test_the_start_page_speaks_the_editors_language(editor_client):
