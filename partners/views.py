@@ -18,7 +18,7 @@ from pages.views import published_page
 from . import notifications
 from .forms import EnquiryForm
 from .models import Benefit, Enquiry, Partner, PartnerType
-from .ratelimit import WINDOW_SECONDS, over_limit
+from .ratelimit import WINDOW_SECONDS, client_key, over_limit
 
 
 class PartnerDirectoryView(TemplateView):
@@ -59,6 +59,12 @@ class PartnerDirectoryView(TemplateView):
         return context
 
 
+def logged_client(address):
+    """How the log names a client: the start of the keyed hash the enquiry limit counts by,
+    enough to tell one client's lines from another's, without the address itself."""
+    return client_key(address)[:12]
+
+
 logger = logging.getLogger("genmig.enquiries")
 
 
@@ -96,13 +102,13 @@ class ContactView(FormView):
     def form_invalid(self, form):
         # Which fields, never what was typed: the log is no place for personal data.
         logger.info(
-            "Enquiry form returned for correction (%s) from %s",
+            "Enquiry form returned for correction (%s) from client %s",
             ", ".join(
                 f"{field}:{error.code}"
                 for field, errors in form.errors.as_data().items()
                 for error in errors
             ),
-            client_ip(self.request),
+            logged_client(client_ip(self.request)),
         )
         return super().form_invalid(form)
 
@@ -110,9 +116,9 @@ class ContactView(FormView):
         address = client_ip(self.request)
         if over_limit(address):
             logger.warning(
-                "Enquiry refused: more than %s enquiries this hour from %s",
+                "Enquiry refused: more than %s enquiries this hour from client %s",
                 settings.ENQUIRY_RATE_LIMIT,
-                address,
+                logged_client(address),
             )
             response = render(
                 self.request,
@@ -132,9 +138,9 @@ class ContactView(FormView):
             enquiry.next_delivery_at = None
             enquiry.save()
             logger.warning(
-                "Enquiry %s stored as spam: the hidden field was filled in, from %s",
+                "Enquiry %s stored as spam: the hidden field was filled in, from client %s",
                 enquiry.pk,
-                address,
+                logged_client(address),
             )
             return redirect(self.get_success_url())
         notifications.start_delivery(enquiry)

@@ -870,3 +870,22 @@ def test_purge_deletes_enquiries_past_the_retention_period(settings):
     call_command("purge_enquiries", "--older-than-days", "7", stdout=io.StringIO())
     assert not Enquiry.objects.exists()
     assert not Enquiry.objects.filter(pk=old.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_log_tells_clients_apart_without_their_addresses(send, settings, caplog):
+    settings.ENQUIRY_RATE_LIMIT = 1
+    visitor = "198.51.100.77"
+    with caplog.at_level(logging.INFO, logger="genmig.enquiries"):
+        assert send(form_data(email="not an address"), REMOTE_ADDR=visitor).status_code == 200
+        assert send(REMOTE_ADDR=visitor).status_code == 302
+        assert send(REMOTE_ADDR=visitor).status_code == 429
+        assert (
+            send(form_data(extra_info="filled by a robot"), REMOTE_ADDR="192.0.2.9").status_code
+            == 302
+        )
+    lines = [record.getMessage() for record in caplog.records]
+    assert any("returned for correction" in line for line in lines)
+    assert any("Enquiry refused" in line for line in lines)
+    assert any("stored as spam" in line for line in lines)
+    assert not any(visitor in line or "192.0.2.9" in line for line in lines), lines
