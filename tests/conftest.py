@@ -35,6 +35,34 @@ def cache_folder(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sequences_follow_restored_rows():
+    """After the migrated content is loaded again (serialized_rollback, and
+    restore_migrated_content below), new rows get keys after it, as in a real database.
+
+    The content comes back under the keys it had, while PostgreSQL's sequences were reset
+    when the tables were emptied: the next row saved (a partner, or the search index entry
+    that every save writes) would take a key already in use.
+    """
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    load = BaseDatabaseCreation.deserialize_db_from_string
+
+    def load_then_reset_sequences(creation, data):
+        load(creation, data)
+        models = apps.get_models(include_auto_created=True)
+        statements = creation.connection.ops.sequence_reset_sql(no_style(), models)
+        with creation.connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseCreation, "deserialize_db_from_string", load_then_reset_sequences)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache, so no page cached by an earlier test is served."""
