@@ -525,17 +525,25 @@ class SqliteBackend:
 
 def excerpt(body, parsed, language, words=35):
     """About `words` words of the text around its first match, the matches marked."""
-    wanted = set(snowball(language).stemWords([w.lower() for w in parsed.words]))
+    stemmer = snowball(language)
+    wanted = set(stemmer.stemWords([w.lower() for w in parsed.words]))
     tokens = list(WORD.finditer(body))
-    hits = [
-        i
-        for i, stem in enumerate(snowball(language).stemWords([t.group().lower() for t in tokens]))
-        if stem in wanted
-    ]
     if not tokens:
         return ""
-    first = max(0, (hits[0] if hits else 0) - 8)
+    # Stemming is slow in Python: each distinct word once, and only up to the first match
+    # and over the words shown, not the whole text.
+    stems = {}
+
+    def is_hit(i):
+        word = tokens[i].group().lower()
+        if word not in stems:
+            stems[word] = stemmer.stemWord(word)
+        return stems[word] in wanted
+
+    first_hit = next((i for i in range(len(tokens)) if is_hit(i)), 0)
+    first = max(0, first_hit - 8)
     last = min(len(tokens), first + words)
+    hits = [i for i in range(first, last) if is_hit(i)]
     start = tokens[first].start() if first else 0
     end = tokens[last - 1].end()
     pieces, position = [], start

@@ -479,3 +479,29 @@ def test_sqlite_runs_the_full_text_match_once_and_reads_documents_by_key(languag
     assert len(documents) == len(fts) + 1, plan
     assert all("USING INTEGER PRIMARY KEY" in step for step in documents), plan
     assert not any("CORRELATED" in step for step in plan), plan
+
+
+def test_an_excerpt_stems_the_words_up_to_the_first_match_and_those_shown_only(monkeypatch):
+    """Stemming runs in Python: stemming every word of every text shown cost a results page
+    more than its whole query."""
+    from pages import search as search_module
+
+    stemmer = search_module.snowball("en")
+    stemmed = []
+
+    class Counting:
+        def stemWords(self, words):  # noqa: N802 - snowballstemmer's names
+            stemmed.extend(words)
+            return stemmer.stemWords(words)
+
+        def stemWord(self, word):  # noqa: N802
+            stemmed.append(word)
+            return stemmer.stemWord(word)
+
+    monkeypatch.setitem(search_module._stemmers, "en", Counting())
+    body = "A note. Remittances matter. " + " ".join(f"word{i}" for i in range(5000))
+    _text, parsed = search_module.validate_query("remittances")
+    excerpt = search_module.excerpt(body, parsed, "en")
+    assert excerpt.startswith("A note. \x02Remittances\x03 matter. word0 word1")
+    assert excerpt.endswith(" …")
+    assert len(stemmed) <= 1 + 35 + 3, len(stemmed)
