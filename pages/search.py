@@ -429,21 +429,37 @@ class SqliteBackend:
             )
         return expression
 
+    def published_where(self):
+        """The published filter as a condition on the `pages_searchdocument` row itself.
+
+        Each kind is `kind = ? AND object_id IN (its model's published ids)`: SQLite reads
+        every such list once into a temporary index and then looks each match up in it.
+        """
+        documents = SearchDocument.objects.filter(published_filter())
+        query = documents.query
+        return query.get_compiler(connection=connection).compile(query.where)
+
     def matching_sql(self, parsed, language, select):
-        published = SearchDocument.objects.filter(published_filter()).order_by().values("pk")
-        published_sql, published_params = published.query.sql_with_params()
+        """The matches of each text language, UNION ALL, every value a parameter.
+
+        The FTS5 table drives the join (CROSS JOIN keeps SQLite from reading the documents
+        first and running the full-text match once for each of them), and each match then
+        finds its document by primary key.
+        """
+        table = SearchDocument._meta.db_table
+        published_sql, published_params = self.published_where()
         # A text in English under another language is matched with English stems.
         # Only constants and Django's compiled SQL go in the text; every value is a parameter.
         sql = " ".join(
             [
                 f"SELECT {select} FROM {self.table}",  # noqa: S608
-                f"JOIN pages_searchdocument d ON d.id = {self.table}.rowid",
-                f"WHERE {self.table} MATCH %s AND d.language = %s AND d.text_language = %s",
-                f"AND d.id IN ({published_sql})",
+                f"CROSS JOIN {table} ON {table}.id = {self.table}.rowid",
+                f"WHERE {self.table} MATCH %s AND {table}.language = %s",
+                f"AND {table}.text_language = %s AND ({published_sql})",
             ]
         )
         parts, params = [], []
-        for text_language in {language, settings.LANGUAGE_CODE}:
+        for text_language in dict.fromkeys([language, settings.LANGUAGE_CODE]):
             parts.append(sql)
             params += [
                 self.fts_query(parsed, text_language),
@@ -454,28 +470,38 @@ class SqliteBackend:
         return " UNION ALL ".join(parts), params
 
     def count(self, parsed, language):
-        sql, params = self.matching_sql(parsed, language, "d.id")
+        sql, params = self.matching_sql(parsed, language, "1")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql})", params)  # noqa: S608
             return cursor.fetchone()[0]
 
+    def page_sql(self, parsed, language, offset, limit):
+        """One statement: every match ranked on narrow rows (id, date, bm25) and counted,
+        the page cut, and only then the page's rows joined to their titles and texts."""
+        table = SearchDocument._meta.db_table
+        select = f"{table}.id AS id, {table}.date AS date, bm25({self.table}, 5.0, 1.0) AS score"
+        sql, params = self.matching_sql(parsed, language, select)
+        ranked = (
+            f"SELECT id, score, date, COUNT(*) OVER () AS total FROM ({sql}) "  # noqa: S608
+            "ORDER BY score, date DESC, id LIMIT %s OFFSET %s"
+        )
+        page = (
+            "SELECT d.kind, d.title, d.url, d.date, d.text_language, d.body, page.total "  # noqa: S608
+            f"FROM ({ranked}) page JOIN {table} d ON d.id = page.id "
+            "ORDER BY page.score, page.date DESC, page.id"
+        )
+        return page, [*params, limit, offset]
+
     def fetch(self, parsed, language, offset, limit):
         """(the results from `offset`, the number of all results), in one query."""
-        select = (
-            f"d.kind, d.title, d.url, d.date, d.text_language, d.body, "
-            f"bm25({self.table}, 5.0, 1.0) AS score, d.id AS id"
-        )
-        sql, params = self.matching_sql(parsed, language, select)
+        sql, params = self.page_sql(parsed, language, offset, limit)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT *, COUNT(*) OVER () FROM ({sql}) "  # noqa: S608
-                "ORDER BY score, date DESC, id LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
+            cursor.execute(sql, params)
             rows = cursor.fetchall()
         date_field = SearchDocument._meta.get_field("date")
         results = []
-        for kind, title, url, date, text_language, body, _score, _id, _total in rows:
+        # The excerpts are made for the rows shown only.
+        for kind, title, url, date, text_language, body, _total in rows:
             results.append(
                 Result(
                     kind=kind,
@@ -499,17 +525,25 @@ class SqliteBackend:
 
 def excerpt(body, parsed, language, words=35):
     """About `words` words of the text around its first match, the matches marked."""
-    wanted = set(snowball(language).stemWords([w.lower() for w in parsed.words]))
+    stemmer = snowball(language)
+    wanted = set(stemmer.stemWords([w.lower() for w in parsed.words]))
     tokens = list(WORD.finditer(body))
-    hits = [
-        i
-        for i, stem in enumerate(snowball(language).stemWords([t.group().lower() for t in tokens]))
-        if stem in wanted
-    ]
     if not tokens:
         return ""
-    first = max(0, (hits[0] if hits else 0) - 8)
+    # Stemming is slow in Python: each distinct word once, and only up to the first match
+    # and over the words shown, not the whole text.
+    stems = {}
+
+    def is_hit(i):
+        word = tokens[i].group().lower()
+        if word not in stems:
+            stems[word] = stemmer.stemWord(word)
+        return stems[word] in wanted
+
+    first_hit = next((i for i in range(len(tokens)) if is_hit(i)), 0)
+    first = max(0, first_hit - 8)
     last = min(len(tokens), first + words)
+    hits = [i for i in range(first, last) if is_hit(i)]
     start = tokens[first].start() if first else 0
     end = tokens[last - 1].end()
     pieces, position = [], start

@@ -450,3 +450,58 @@ def test_the_index_uses_the_database_s_own_full_text_search(db):
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_searchdocument_fts'")
             assert "fts5" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite FTS5 plan")
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_sqlite_runs_the_full_text_match_once_and_reads_documents_by_key(language):
+    """With thousands of documents a results page stays fast only if FTS5 drives the query:
+    the match runs once (not once a document of the language), each match finds its document
+    by primary key, the published lists are read once, and the texts of the page only."""
+    from pages.search import SqliteBackend, validate_query
+
+    add_documents(0, 3)
+    make_update("Remittances draft", published=False)
+    _text, parsed = validate_query('remittances -"care work" or data')
+    sql, params = SqliteBackend().page_sql(parsed, language, 10, 10)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[-1] for row in cursor.fetchall()]
+    fts = [step for step in plan if "pages_searchdocument_fts" in step]
+    documents = [
+        step for step in plan if re.match(r"(SCAN|SEARCH) (pages_searchdocument|d)\b(?!_fts)", step)
+    ]
+    assert len(fts) == (1 if language == "en" else 2), plan
+    # "=" in FTS5's index string would mean a lookup of one rowid: a match a document.
+    assert all(re.search(r"VIRTUAL TABLE INDEX \d+:M", step) for step in fts), plan
+    # Inside the ranking (a lookup a match) and once more for the page's rows.
+    assert len(documents) == len(fts) + 1, plan
+    assert all("USING INTEGER PRIMARY KEY" in step for step in documents), plan
+    assert not any("CORRELATED" in step for step in plan), plan
+
+
+def test_an_excerpt_stems_the_words_up_to_the_first_match_and_those_shown_only(monkeypatch):
+    """Stemming runs in Python: stemming every word of every text shown cost a results page
+    more than its whole query."""
+    from pages import search as search_module
+
+    stemmer = search_module.snowball("en")
+    stemmed = []
+
+    class Counting:
+        def stemWords(self, words):  # noqa: N802 - snowballstemmer's names
+            stemmed.extend(words)
+            return stemmer.stemWords(words)
+
+        def stemWord(self, word):  # noqa: N802
+            stemmed.append(word)
+            return stemmer.stemWord(word)
+
+    monkeypatch.setitem(search_module._stemmers, "en", Counting())
+    body = "A note. Remittances matter. " + " ".join(f"word{i}" for i in range(5000))
+    _text, parsed = search_module.validate_query("remittances")
+    excerpt = search_module.excerpt(body, parsed, "en")
+    assert excerpt.startswith("A note. \x02Remittances\x03 matter. word0 word1")
+    assert excerpt.endswith(" …")
+    assert len(stemmed) <= 1 + 35 + 3, len(stemmed)
