@@ -203,11 +203,21 @@ def is_broken(status, problem):
 
 
 def check_links(now=None, timeout=None, threads=None):
-    """Check the addresses not checked in the last day; returns (checked, skipped, broken)."""
+    """Check the addresses not checked in the last day.
+
+    Returns (checked, skipped, broken, {too long address: places}): an address longer than a
+    LinkCheck can hold is left out, rather than make the whole run fail.
+    """
     now = now or timezone.now()
     timeout = settings.LINK_CHECK_TIMEOUT if timeout is None else timeout
     threads = threads or settings.LINK_CHECK_THREADS
-    found = collect_links()
+    longest = LinkCheck._meta.get_field("url").max_length
+    found, too_long = {}, {}
+    for url, places in collect_links().items():
+        if len(url) > longest:
+            too_long[url] = places
+        else:
+            found[url] = places
     known = {check.url: check for check in LinkCheck.objects.all()}
     due = [
         url for url in found if url not in known or known[url].checked_at <= now - CHECK_INTERVAL
@@ -227,4 +237,4 @@ def check_links(now=None, timeout=None, threads=None):
             check.places = places
             check.save()
     broken = sum(1 for status, problem in results.values() if is_broken(status, problem))
-    return len(due), len(found) - len(due), broken
+    return len(due), len(found) - len(due), broken, too_long

@@ -5,6 +5,7 @@ on: the tests turn it on, except those that show what it refuses.
 """
 
 import datetime
+import io
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -203,3 +204,19 @@ def test_private_addresses_and_redirects_into_them_are_not_fetched(
     )
     assert checks[f"{base}/to/{base}/ok"].status == 200
     assert not any(check.broken for check in checks.values())
+
+
+def test_an_address_too_long_to_record_is_left_out_and_said_so(content):
+    base, page, partner = content
+    too_long = f"{base}/ok?" + "q" * 2000
+    page.body_es = f"Ver {too_long} ."
+    page.save()
+    out = io.StringIO()
+    call_command("check_links", stdout=out)
+    assert not LinkCheck.objects.filter(url=too_long).exists()
+    assert LinkCheck.objects.get(url=f"{base}/ok").status == 200
+    assert LinkCheck.objects.count() == 4
+    assert (
+        f"Not checked, longer than 2000 characters: {too_long[:100]}… used in About (body es)"
+        in (out.getvalue())
+    )
