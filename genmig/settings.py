@@ -160,6 +160,9 @@ VERSION_MAX_AGE_DAYS = env.int("VERSION_MAX_AGE_DAYS", default=730)
 # `manage.py check_links` (cron): seconds to wait for each address, addresses checked at once.
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10)
 LINK_CHECK_THREADS = env.int("LINK_CHECK_THREADS", default=4)
+# Off: addresses on the server's own machine or private networks (and redirects to them) are
+# not asked, so that editors' content cannot make the server scan its network. Tests only.
+LINK_CHECK_ALLOW_PRIVATE = env.bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

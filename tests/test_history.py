@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from pages import history
 from pages.history import marked_words
 from pages.models import Page, Resource, SiteSettings, Update
 from partners.models import Benefit, Partner
@@ -117,6 +118,82 @@ def test_marked_words_escape_and_mark_only_what_differs():
     old, new = marked_words("a <b> c", "a <b> d")
     assert old == "a &lt;b&gt; <del>c</del>"
     assert new == "a &lt;b&gt; <ins>d</ins>"
+
+
+@pytest.fixture
+def compared_tokens(monkeypatch):
+    """The lengths of the two sequences handed to each SequenceMatcher the history makes."""
+    sizes = []
+
+    class Counted(history.difflib.SequenceMatcher):
+        def __init__(self, isjunk=None, a="", b="", autojunk=True):
+            sizes.append((len(a), len(b)))
+            super().__init__(isjunk, a, b, autojunk)
+
+    monkeypatch.setattr(history.difflib, "SequenceMatcher", Counted)
+    return sizes
+
+
+def long_text(words, per_paragraph=100, change=None):
+    """`words` words in paragraphs; `change` maps a word's position to another word."""
+    change = change or {}
+    text = [change.get(number, f"word{number % 997}") for number in range(words)]
+    return "\n\n".join(
+        " ".join(text[start : start + per_paragraph]) for start in range(0, words, per_paragraph)
+    )
+
+
+def test_a_long_text_with_one_changed_word_is_compared_with_little_work(
+    editor_client, compared_tokens
+):
+    page = Page.objects.get(slug="background")
+    edit(editor_client, page, body_en=long_text(20000))
+    edit(editor_client, page, body_en=long_text(20000, change={12345: "<changed>"}))
+    first = min(versions_of(page), key=lambda version: version.pk)
+    compared_tokens.clear()
+    compare = editor_client.get(f"/admin/pages/page/{page.pk}/history/{first.pk}/")
+    assert compare.status_code == 200
+    html = compare.content.decode()
+    assert "<del>word381</del>" in html  # 12345 % 997
+    assert "<ins>&lt;changed&gt;</ins>" in html
+    assert html.count("<del>") == 1 and html.count("<ins>") == 1
+    # Before, the 40,000 words and spaces of each side went to SequenceMatcher at once.
+    assert sum(old + new for old, new in compared_tokens) < 100
+
+
+def test_long_texts_compare_lines_first_then_words_within_a_budget(compared_tokens):
+    old = long_text(20000)
+    changes = {150: "<one>", 19850: "two"}
+    old_html, new_html = marked_words(old, long_text(20000, change=changes))
+    assert "<del>word150</del>" in old_html and "<ins>&lt;one&gt;</ins>" in new_html
+    assert f"<del>word{19850 % 997}</del>" in old_html and "<ins>two</ins>" in new_html
+    assert old_html.count("<del>") == 2 and new_html.count("<ins>") == 2
+    assert max(max(sizes) for sizes in compared_tokens) <= history.MAX_COMPARED_TOKENS
+    words_compared = sum(old + new for old, new in compared_tokens[1:])  # after the lines
+    assert words_compared <= history.MAX_COMPARED_TOKENS_PER_FIELD
+
+    # Every paragraph changed: beyond the budget, paragraphs are marked as a whole.
+    compared_tokens.clear()
+    changes = dict.fromkeys(range(0, 20000, 50), "new")
+    old_html, new_html = marked_words(old, long_text(20000, change=changes))
+    assert sum(old + new for old, new in compared_tokens[1:]) <= (
+        history.MAX_COMPARED_TOKENS_PER_FIELD
+    )
+    # the first paragraphs word by word, the last changes as a whole (up to the last change)
+    assert old_html.startswith("<del>word0</del> word1 word2")
+    assert new_html.startswith("<ins>new</ins> word1 word2")
+    last = " ".join(f"word{number % 997}" for number in range(19900, 19951))
+    assert f"<del>{last}</del> word{19951 % 997}" in old_html
+
+    # One long paragraph with changes far apart: what lies between is marked as a whole.
+    compared_tokens.clear()
+    old_html, new_html = marked_words(
+        long_text(20000, per_paragraph=20000),
+        long_text(20000, per_paragraph=20000, change={10: "a<b", 19990: "z"}),
+    )
+    assert compared_tokens == []
+    assert old_html.startswith("word0 word1") and "<del>word10 " in old_html
+    assert "<ins>a&lt;b word11" in new_html
 
 
 def test_restoring_a_version_is_one_step_and_visitors_see_it_at_once(editor_client, client):

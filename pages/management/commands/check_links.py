@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from pages.links import check_links
+from pages.models import LinkCheck
 
 
 class Command(BaseCommand):
@@ -11,8 +12,17 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        checked, skipped, broken = check_links()
+        checked, skipped, broken, too_long = check_links()
         self.stdout.write(
             f"Checked {checked} addresses ({skipped} already checked in the last day); "
             f"{broken} broken."
         )
+        longest = LinkCheck._meta.get_field("url").max_length
+        for url, places in too_long.items():
+            used = "; ".join(
+                f"{place['item']} ({' '.join(filter(None, [place['field'], place['language']]))})"
+                for place in places
+            )
+            self.stdout.write(
+                f"Not checked, longer than {longest} characters: {url[:100]}… used in {used}"
+            )
