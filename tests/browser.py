@@ -36,3 +36,16 @@ def missing_tools():
 def in_ci():
     """Under CI a missing browser or Java is a failure, never a skip."""
     return os.environ.get("CI") == "true"
+
+
+def signed_in_tab(browser, base, username, password):
+    """A new browser context with a tab signed in to the admin at `base`: (context, tab)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.goto(base + "/admin/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", password)
+    tab.click("input[type=submit]")
+    tab.wait_for_url(base + "/admin/")
+    return context, tab

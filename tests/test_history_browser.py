@@ -9,6 +9,7 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser import signed_in_tab
 from tests.servers import Gunicorn, manage, production_env, require_redis
 from tests.test_browser import AXE_TAGS, axe_report
 
@@ -54,15 +55,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def editor(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
     base = f"http://127.0.0.1:{server.port}"
-    tab.goto(base + "/admin/login/")
-    tab.fill("#id_username", "writer")
-    tab.fill("#id_password", PASSWORD)
-    tab.click("input[type=submit]")
-    tab.wait_for_url(base + "/admin/")
+    context, tab = signed_in_tab(browser, base, "writer", PASSWORD)
     yield tab
     context.close()
 
