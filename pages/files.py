@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -105,3 +106,30 @@ def validate_pdf(file):
             _("Upload a PDF document (a file ending in .pdf); other formats are not accepted."),
             code="not_pdf",
         )
+
+
+def read_image(file, accepted_formats, max_pixels):
+    """Read an uploaded image as storing it will: (format, width, height).
+
+    An image of an accepted format and size is decoded in full, orientation included, so a
+    file cut short or damaged past its header is found here, not on saving. The format is
+    None for anything the site cannot read; all three are None for a decompression bomb,
+    which Pillow refuses to open at all. The file is left where it was.
+    """
+    position = file.tell() if hasattr(file, "tell") else 0
+    image_format, width, height = None, 0, 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            if image_format in accepted_formats and width * height <= max_pixels:
+                image.load()  # decodes every pixel: a truncated file fails here
+                ImageOps.exif_transpose(image)
+    except Image.DecompressionBombError:
+        return None, None, None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        image_format = None
+    finally:
+        file.seek(position)
+    return image_format, width, height

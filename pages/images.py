@@ -10,7 +10,9 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageOps, features
+
+from .files import read_image
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses "decompression bombs" long before they fill memory
@@ -42,24 +44,7 @@ def validate_lead_image(file):
             code="too_large",
             params={"size": file.size / 1024 / 1024},
         )
-    position = file.tell() if hasattr(file, "tell") else 0
-    width = height = 0
-    image_format = None
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            if image_format in ACCEPTED_FORMATS and width * height <= MAX_PIXELS:
-                # Decoding every pixel, not only the header, finds a truncated or damaged file.
-                image.load()
-    except Image.DecompressionBombError:
-        # Pillow refuses to open it at all: far more pixels than the limit.
-        width = height = None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        image_format = None
-    finally:
-        file.seek(position)
+    image_format, width, height = read_image(file, ACCEPTED_FORMATS, MAX_PIXELS)
     if width is None or width * height > MAX_PIXELS:
         raise ValidationError(
             _(

@@ -6,7 +6,9 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
+
+from pages.files import read_image
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses "decompression bombs" long before they fill memory
@@ -35,27 +37,8 @@ def validate_logo(file):
             code="too_large",
             params={"size": file.size / 1024 / 1024},
         )
-    position = file.tell() if hasattr(file, "tell") else 0
-    try:
-        file.seek(0)
-        with Image.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            if image_format in ACCEPTED_FORMATS and width * height <= MAX_PIXELS:
-                image.load()  # decodes every pixel: a truncated file fails here
-                ImageOps.exif_transpose(image)
-    except (
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-    ):
-        # Whatever the site cannot read gets the same message.
-        image_format = None
-    finally:
-        file.seek(position)
+    image_format, width, height = read_image(file, ACCEPTED_FORMATS, MAX_PIXELS)
+    # Whatever the site cannot read, a decompression bomb included, gets the same message.
     if image_format not in ACCEPTED_FORMATS:
         raise ValidationError(FORMAT_MESSAGE, code="invalid_format")
     if width * height > MAX_PIXELS:
