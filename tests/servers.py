@@ -72,6 +72,19 @@ def manage(env, *args, root=ROOT):
     return result
 
 
+def create_editor(env, password):
+    """The superuser "editor" (editor@iom.int) in the database `env` names."""
+    manage(
+        dict(env, DJANGO_SUPERUSER_PASSWORD=password),
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "editor",
+        "--email",
+        "editor@iom.int",
+    )
+
+
 def postgres_url():
     """The PostgreSQL server the suite runs on, or None when it runs on SQLite."""
     url = os.environ.get("DATABASE_URL", "")

@@ -8,7 +8,7 @@ counter of selected rows.
 
 import pytest
 
-from tests.servers import Gunicorn, manage, production_env
+from tests.servers import Gunicorn, create_editor, manage, production_env
 
 PASSWORD = "a-long-test-password-for-the-browser"
 
@@ -44,15 +44,7 @@ def server(tmp_path_factory):
         DJANGO_SECURE_SSL_REDIRECT="0",
     )
     manage(env, "migrate", "--noinput")
-    manage(
-        dict(env, DJANGO_SUPERUSER_PASSWORD=PASSWORD),
-        "createsuperuser",
-        "--noinput",
-        "--username",
-        "editor",
-        "--email",
-        "editor@iom.int",
-    )
+    create_editor(env, PASSWORD)
     instance = Gunicorn(env, folder / "gunicorn.log").start()
     yield instance
     instance.stop()

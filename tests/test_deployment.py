@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.conftest import SMTPServer
-from tests.servers import Browser, Gunicorn, free_port, manage, production_env
+from tests.servers import Browser, Gunicorn, create_editor, free_port, manage, production_env
 
 PASSWORD = "a-long-test-password-for-deployment"
 LOGIN = "/admin/login/?next=/admin/"
@@ -46,15 +46,7 @@ def site_env(database, mail_server):
         WEB_CONCURRENCY="2",
     )
     manage(env, "migrate", "--noinput")
-    manage(
-        dict(env, DJANGO_SUPERUSER_PASSWORD=PASSWORD),
-        "createsuperuser",
-        "--noinput",
-        "--username",
-        "editor",
-        "--email",
-        "editor@iom.int",
-    )
+    create_editor(env, PASSWORD)
     return env
 
 

@@ -24,6 +24,7 @@ from tests.servers import (
     Gunicorn,
     PostgresDatabase,
     Response,
+    create_editor,
     form_fields,
     free_port,
     manage,
@@ -122,15 +123,7 @@ def front(tmp_path_factory):
     instances, nginx = [], None
     try:
         manage(env, "migrate", "--noinput")
-        manage(
-            dict(env, DJANGO_SUPERUSER_PASSWORD=PASSWORD),
-            "createsuperuser",
-            "--noinput",
-            "--username",
-            "editor",
-            "--email",
-            "editor@iom.int",
-        )
+        create_editor(env, PASSWORD)
         for name in ("a", "b"):
             instances.append(Gunicorn(env, folder / f"{name}.log", host="localhost").start())
         https_port, http_port = free_port(), free_port()
