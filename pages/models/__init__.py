@@ -1,0 +1,23 @@
+"""The pages app's models, one module per kind: the schedule every public item shares, the
+content (pages, resources, site settings), updates, the link check and the search index."""
+
+from .content import Page, Resource, SiteSettings
+from .links import LinkCheck
+from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
+from .search import SearchDocument
+from .updates import ZONE_CITIES, Update, UpdateQuerySet, store_renditions
+
+__all__ = [
+    "ZONE_CITIES",
+    "LinkCheck",
+    "Page",
+    "PublishedQuerySet",
+    "Resource",
+    "Scheduled",
+    "SearchDocument",
+    "SiteSettings",
+    "Update",
+    "UpdateQuerySet",
+    "store_renditions",
+    "validate_time_zone",
+]

@@ -1,0 +1,87 @@
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(name):
+    if name not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(name)s” is not a time zone name such as “Europe/Zurich”."),
+            params={"name": name},
+        )
+
+
+class PublishedQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """What the public may see: the one rule used by views, navigation, feeds and search.
+
+        An item is public when it is marked published and, for items that can be scheduled,
+        its publishing time (if any) has come and its end time (if any) has not.
+        """
+        published = self.filter(published=True)
+        if not issubclass(self.model, Scheduled):
+            return published
+        now = now or timezone.now()
+        return published.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+        )
+
+
+class Scheduled(models.Model):
+    """Optional times at which an item becomes public and stops being public.
+
+    Visitors see the change at its time without anything being run: the page cache keeps no
+    page past the next of these times (genmig/cache.py, pages/schedule.py).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLIC = "public", _("Public")
+        EXPIRED = "expired", _("Expired")
+
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional. If set, visitors see the item only from this time on (it must also be "
+            "marked published). Empty: as soon as it is published."
+        ),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. If set, visitors no longer see the item from this time on."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {"unpublish_at": _("The end time must come after the publishing time.")}
+            )
+
+    def schedule_state(self, now=None):
+        """Draft, scheduled (not public yet), public or expired, as visitors see it now."""
+        now = now or timezone.now()
+        if not self.published:
+            return self.State.DRAFT
+        if self.unpublish_at and self.unpublish_at <= now:
+            return self.State.EXPIRED
+        if self.publish_at and self.publish_at > now:
+            return self.State.SCHEDULED
+        return self.State.PUBLIC
+
+    @property
+    def is_public(self):
+        return self.schedule_state() == self.State.PUBLIC
