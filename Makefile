@@ -31,12 +31,18 @@ run: $(VENV)/.installed | var
 test: export DJANGO_SECRET_KEY ?= insecure-key-for-tests-only
 test: export DJANGO_ALLOWED_HOSTS ?= localhost,127.0.0.1,testserver
 test: export EMAIL_URL ?= memorymail://
-test: $(VENV)/.installed-dev | var
+test: $(VENV)/.installed-dev var/static/staticfiles.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/pytest
+
+# The collected static files, as production serves them (hashed names, compressed copies),
+# collected again only when a file under static/ or the installed packages change, so that two
+# test runs at once (SQLite and PostgreSQL, .ci/run) never rewrite them under each other.
+var/static/staticfiles.json: $(shell find static -type f) $(VENV)/.installed | var
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
 
 # The production stack on this machine: collectstatic, migrate, then gunicorn with DEBUG off
 # at http://127.0.0.1:8000 (genmig/gunicorn.conf.py). Plain HTTP, so no redirect to HTTPS and
