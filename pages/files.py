@@ -3,17 +3,22 @@ any more."""
 
 import hashlib
 import logging
+import struct
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
+
+from .pictures import open_picture, picture_format
 
 logger = logging.getLogger(__name__)
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
+# What Pillow's readers raise, besides OSError, on data that does not follow the format.
+PILLOW_ERRORS = (TypeError, IndexError, KeyError, ZeroDivisionError, struct.error)
 
 
 def delete_file_after_commit(storage, name):
@@ -108,27 +113,28 @@ def validate_pdf(file):
         )
 
 
-def read_image(file, accepted_formats, max_pixels):
+def read_image(file, accepted_formats, max_pixels, fit):
     """Read an uploaded image as storing it will: (format, width, height).
 
-    An image of an accepted format and size is decoded in full, orientation included, so a
-    file cut short or damaged past its header is found here, not on saving. The format is
-    None for anything the site cannot read; all three are None for a decompression bomb,
-    which Pillow refuses to open at all. The file is left where it was.
+    An image of an accepted format and size is decoded in full, as storing it will (upright,
+    in sRGB, at the scale `fit` needs; pages/pictures.py), so a file cut short or damaged past
+    its header is found here, not on saving. The format is None for anything the site cannot
+    read; all three are None for a decompression bomb, which Pillow refuses to open at all.
+    A JPEG with a second picture inside (MPO) counts as the JPEG it is. The file is left
+    where it was.
     """
     position = file.tell() if hasattr(file, "tell") else 0
     image_format, width, height = None, 0, 0
     try:
         file.seek(0)
         with Image.open(file) as image:
-            image_format = image.format
+            image_format = picture_format(image)
             width, height = image.size
-            if image_format in accepted_formats and width * height <= max_pixels:
-                image.load()  # decodes every pixel: a truncated file fails here
-                ImageOps.exif_transpose(image)
+        if image_format in accepted_formats and width * height <= max_pixels:
+            open_picture(file, fit)
     except Image.DecompressionBombError:
         return None, None, None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) + PILLOW_ERRORS:
         image_format = None
     finally:
         file.seek(position)
