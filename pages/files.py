@@ -1,13 +1,17 @@
 """Uploaded files: what may be uploaded, their names, and removing files that nothing refers to
-any more."""
+any more: no item, and no version kept in the history (which may bring the file back).
+"""
 
 import hashlib
+import json
 import logging
 import struct
 from pathlib import PurePath
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Cast
 from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
@@ -21,16 +25,109 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 PILLOW_ERRORS = (TypeError, IndexError, KeyError, ZeroDivisionError, struct.error)
 
 
+def file_names_of(model, values):
+    """Every stored file that a row of `model` with these values ({field name: value}) names.
+
+    A model whose files are also named elsewhere than in its file fields (the renditions of a
+    lead image) says so with `other_file_names(values)`.
+    """
+    names = set()
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.FileField):
+            value = values.get(field.attname)
+            if name := getattr(value, "name", value):
+                names.add(name)
+    if hasattr(model, "other_file_names"):
+        names |= model.other_file_names(values)
+    return names
+
+
+def models_with_files():
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model, "other_file_names")
+        or any(isinstance(field, models.FileField) for field in model._meta.concrete_fields)
+    ]
+
+
+def _spellings(name):
+    """How a file name can be written inside JSON text: as it is, or with \\u escapes."""
+    return {json.dumps(name, ensure_ascii=False)[1:-1], json.dumps(name)[1:-1]}
+
+
+def rows_naming(name):
+    """(model, primary key) of every item whose files include `name`."""
+    found = []
+    for model in models_with_files():
+        condition = models.Q()
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                condition |= models.Q(**{field.attname: name})
+        rows = model._default_manager.all()
+        for field_name in getattr(model, "other_file_fields", ()):
+            # A JSON field: its text is searched, and each row found is read to be sure.
+            rows = rows.annotate(**{f"{field_name}_text": Cast(field_name, models.TextField())})
+            for spelling in _spellings(name):
+                condition |= models.Q(**{f"{field_name}_text__contains": spelling})
+        for row in rows.filter(condition):
+            values = {field.attname: getattr(row, field.attname) for field in model._meta.fields}
+            if name in file_names_of(model, values):
+                found.append((model, row.pk))
+    return found
+
+
+def version_file_names(version):
+    """Every stored file that a version kept in the history names."""
+    model = version.content_type.model_class()
+    if model is None or model not in models_with_files():
+        return set()
+    try:
+        (record,) = json.loads(version.serialized_data)
+    except (ValueError, TypeError):
+        return set()
+    return file_names_of(model, record.get("fields", {}))
+
+
+def versions_naming(name):
+    """The versions kept in the history that name the file `name`."""
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    condition = models.Q()
+    for spelling in _spellings(name):
+        condition |= models.Q(serialized_data__contains=spelling)
+    kinds = ContentType.objects.get_for_models(*models_with_files()).values()
+    candidates = Version.objects.filter(condition, content_type__in=kinds, format="json")
+    return [version for version in candidates if name in version_file_names(version)]
+
+
+def still_named(name):
+    """Whether an item or a version kept in the history names the file."""
+    return bool(rows_naming(name) or versions_naming(name))
+
+
+def delete_unnamed_file(storage, name):
+    """Remove the file unless an item or a version in the history still names it."""
+    if still_named(name):
+        return False
+    storage.delete(name)
+    return True
+
+
 def delete_file_after_commit(storage, name):
     """Remove a replaced or orphaned upload, once the change that orphaned it is saved.
 
-    The change is saved by then: a storage that fails to remove the file (object storage
-    not answering, a permission) leaves an orphan file, which is logged, not an error page.
+    A file that a version kept in the history names stays, so that restoring or recovering
+    that version brings it back; it goes when the last such version is pruned
+    (`prune_versions`). The change is saved by then: a storage that fails to remove the file
+    (object storage not answering, a permission) leaves an orphan file, which is logged, not
+    an error page.
     """
 
     def remove():
         try:
-            storage.delete(name)
+            delete_unnamed_file(storage, name)
         except Exception:
             logger.exception("Could not remove the upload %s, which nothing refers to now", name)
 

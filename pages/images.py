@@ -134,3 +134,17 @@ def rendition_names(info):
     if info.get("share"):
         names.add(info["share"])
     return names
+
+
+def renamed_renditions(info, names):
+    """The rendition record with its files renamed ({old name: new name})."""
+    renamed = {
+        **info,
+        "sources": {
+            mime: [[width, names.get(name, name), size] for width, name, size in entries]
+            for mime, entries in info.get("sources", {}).items()
+        },
+    }
+    if info.get("share"):
+        renamed["share"] = names.get(info["share"], info["share"])
+    return renamed

@@ -169,6 +169,15 @@ class Update(Scheduled):
     def __str__(self):
         return self.title
 
+    # The lead image's files are named in its rendition record too (pages/files.py), and the
+    # history restores the image with that record (pages/history.py).
+    other_file_fields = ("image_renditions",)
+    file_records = {"image": "image_renditions"}
+
+    @staticmethod
+    def other_file_names(values):
+        return rendition_names(values.get("image_renditions"))
+
     def save(self, *args, **kwargs):
         self.starts_at = self.compute_start()
         self.ends_at = self.compute_end()
