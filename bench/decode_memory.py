@@ -50,7 +50,8 @@ print(json.dumps({"start_mb": start, "peak_mb": peak()}))
 """
 
 
-def write_photo(path):
+def write_photo(path, orientation=1):
+    """A photo-like JPEG; orientation 6 is how a phone held upright says "turn me"."""
     from PIL import Image
 
     across = Image.linear_gradient("L").rotate(90).resize(SIZE)
@@ -59,7 +60,9 @@ def write_photo(path):
     grain = Image.effect_noise(SIZE, 30).convert("RGB")
     image = Image.blend(image, grain, 0.08)
     del across, down, grain
-    image.save(path, format="JPEG", quality=85)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    image.save(path, format="JPEG", quality=85, exif=exif)
 
 
 def measure(source, what, photo):
@@ -95,9 +98,12 @@ def main():
     parser.add_argument("--before", metavar="REVISION", help="also measure the project at REVISION")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        photo = Path(folder) / "photo.jpg"
-        write_photo(photo)
-        print(f"{SIZE[0]} × {SIZE[1]} JPEG, {photo.stat().st_size / 1e6:.1f} MB")
+        photos = {}
+        for orientation, label in ((1, "upright"), (6, "turned")):
+            photos[label] = Path(folder) / f"{label}.jpg"
+            write_photo(photos[label], orientation)
+        size = photos["upright"].stat().st_size / 1e6
+        print(f"{SIZE[0]} × {SIZE[1]} JPEG, {size:.1f} MB; turned: EXIF orientation 6")
         sources = [("now", ROOT)]
         if args.before:
             before = Path(folder) / "before"
@@ -105,12 +111,13 @@ def main():
             archive(args.before, before)
             sources.insert(0, (args.before, before))
         for label, source in sources:
-            for what in ("none", "lead", "logo"):
-                figures = measure(source, what, photo)
-                print(
-                    f"{label:>12} {what:>5}: peak {figures['peak_mb']:5d} MB "
-                    f"(after imports {figures['start_mb']} MB)"
-                )
+            for what in ("lead", "logo"):
+                for shape, photo in photos.items():
+                    figures = measure(source, what, photo)
+                    print(
+                        f"{label:>12} {what} {shape:>7}: peak {figures['peak_mb']:4d} MB "
+                        f"(after imports {figures['start_mb']} MB)"
+                    )
 
 
 if __name__ == "__main__":
