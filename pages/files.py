@@ -56,25 +56,41 @@ def _spellings(name):
     return {json.dumps(name, ensure_ascii=False)[1:-1], json.dumps(name)[1:-1]}
 
 
-def rows_naming(name):
-    """(model, primary key) of every item whose files include `name`."""
-    found = []
+# Names looked for in one query: the text of every version is searched once for all of them.
+NAMES_PER_QUERY = 50
+
+
+def _chunks(names):
+    names = sorted(names)
+    for start in range(0, len(names), NAMES_PER_QUERY):
+        yield set(names[start : start + NAMES_PER_QUERY])
+
+
+def _rows_naming_any(names):
+    """(model, primary key, which of `names` it names) of every item naming some of them."""
+    if not names:
+        return
     for model in models_with_files():
         condition = models.Q()
         for field in model._meta.concrete_fields:
             if isinstance(field, models.FileField):
-                condition |= models.Q(**{field.attname: name})
+                condition |= models.Q(**{f"{field.attname}__in": names})
         rows = model._default_manager.all()
         for field_name in getattr(model, "other_file_fields", ()):
             # A JSON field: its text is searched, and each row found is read to be sure.
             rows = rows.annotate(**{f"{field_name}_text": Cast(field_name, models.TextField())})
-            for spelling in _spellings(name):
-                condition |= models.Q(**{f"{field_name}_text__contains": spelling})
+            for name in names:
+                for spelling in _spellings(name):
+                    condition |= models.Q(**{f"{field_name}_text__contains": spelling})
         for row in rows.filter(condition):
             values = {field.attname: getattr(row, field.attname) for field in model._meta.fields}
-            if name in file_names_of(model, values):
-                found.append((model, row.pk))
-    return found
+            if found := file_names_of(model, values) & names:
+                yield model, row.pk, found
+
+
+def rows_naming(name):
+    """(model, primary key) of every item whose files include `name`."""
+    return [(model, pk) for model, pk, _found in _rows_naming_any({name})]
 
 
 def version_file_names(version):
@@ -89,49 +105,66 @@ def version_file_names(version):
     return file_names_of(model, record.get("fields", {}))
 
 
-def versions_naming(name):
-    """The versions kept in the history that name the file `name`."""
+def _named_by_versions(names):
     from django.contrib.contenttypes.models import ContentType
     from reversion.models import Version
 
+    if not names:
+        return set()
     condition = models.Q()
-    for spelling in _spellings(name):
-        condition |= models.Q(serialized_data__contains=spelling)
+    for name in names:
+        for spelling in _spellings(name):
+            condition |= models.Q(serialized_data__contains=spelling)
     kinds = ContentType.objects.get_for_models(*models_with_files()).values()
     candidates = Version.objects.filter(condition, content_type__in=kinds, format="json")
-    return [version for version in candidates if name in version_file_names(version)]
+    named = set()
+    for version in candidates.select_related("content_type").iterator():
+        named |= version_file_names(version) & names
+    return named
 
 
-def still_named(name):
-    """Whether an item or a version kept in the history names the file."""
-    return bool(rows_naming(name) or versions_naming(name))
+def still_named(names):
+    """Those of the file names that an item or a version kept in the history names."""
+    named = set()
+    for chunk in _chunks(set(names)):
+        for _model, _pk, found in _rows_naming_any(chunk):
+            named |= found
+        named |= _named_by_versions(chunk - named)
+    return named
 
 
-def delete_unnamed_file(storage, name):
-    """Remove the file unless an item or a version in the history still names it."""
-    if still_named(name):
-        return False
-    storage.delete(name)
-    return True
+def delete_unnamed_files(storage, names):
+    """Remove the files that no item and no version in the history names; returns those."""
+    unnamed = sorted(set(names) - still_named(names))
+    for name in unnamed:
+        storage.delete(name)
+    return unnamed
 
 
-def delete_file_after_commit(storage, name):
-    """Remove a replaced or orphaned upload, once the change that orphaned it is saved.
+def delete_files_after_commit(storage, names):
+    """Remove replaced or orphaned uploads, once the change that orphaned them is saved.
 
     A file that a version kept in the history names stays, so that restoring or recovering
     that version brings it back; it goes when the last such version is pruned
-    (`prune_versions`). The change is saved by then: a storage that fails to remove the file
+    (`prune_versions`). The change is saved by then: a storage that fails to remove a file
     (object storage not answering, a permission) leaves an orphan file, which is logged, not
     an error page.
     """
+    names = set(names)
+    if not names:
+        return
 
     def remove():
         try:
-            delete_unnamed_file(storage, name)
+            delete_unnamed_files(storage, names)
         except Exception:
-            logger.exception("Could not remove the upload %s, which nothing refers to now", name)
+            logger.exception("Could not remove the uploads %s, which nothing refers to now", names)
 
     transaction.on_commit(remove)
+
+
+def delete_file_after_commit(storage, name):
+    delete_files_after_commit(storage, {name})
 
 
 def content_hashed_name(upload):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from pages.files import delete_unnamed_file, models_with_files, version_file_names
+from pages.files import delete_unnamed_files, models_with_files, version_file_names
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             named |= version_file_names(version)
         _total, deleted = old.delete()
         # A file an item or a remaining version still names stays (pages/files.py).
-        removed = [name for name in sorted(named) if delete_unnamed_file(default_storage, name)]
+        removed = delete_unnamed_files(default_storage, named)
         self.stdout.write(
             f"Deleted {deleted.get(Version._meta.label, 0)} versions saved before "
             f"{cutoff:%Y-%m-%d %H:%M}, and {len(removed)} uploaded files only they named."
