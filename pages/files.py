@@ -134,11 +134,20 @@ def still_named(names):
 
 
 def delete_unnamed_files(storage, names):
-    """Remove the files that no item and no version in the history names; returns those."""
-    unnamed = sorted(set(names) - still_named(names))
-    for name in unnamed:
-        storage.delete(name)
-    return unnamed
+    """Remove the files that no item and no version in the history names; returns those.
+
+    A file the storage fails to remove (object storage not answering, a permission) is left
+    as an orphan and logged.
+    """
+    removed = []
+    for name in sorted(set(names) - still_named(names)):
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not remove the upload %s, which nothing refers to now", name)
+        else:
+            removed.append(name)
+    return removed
 
 
 def delete_files_after_commit(storage, names):
@@ -146,9 +155,8 @@ def delete_files_after_commit(storage, names):
 
     A file that a version kept in the history names stays, so that restoring or recovering
     that version brings it back; it goes when the last such version is pruned
-    (`prune_versions`). The change is saved by then: a storage that fails to remove a file
-    (object storage not answering, a permission) leaves an orphan file, which is logged, not
-    an error page.
+    (`prune_versions`). The change is saved by then: a file that cannot be removed is left
+    and logged, not an error page.
     """
     names = set(names)
     if not names:
@@ -158,7 +166,7 @@ def delete_files_after_commit(storage, names):
         try:
             delete_unnamed_files(storage, names)
         except Exception:
-            logger.exception("Could not remove the uploads %s, which nothing refers to now", names)
+            logger.exception("Could not tell whether the uploads %s are still used", names)
 
     transaction.on_commit(remove)
 
