@@ -183,7 +183,9 @@ def test_a_deleted_partner_is_recovered_with_its_logo(editor_client, committed, 
     assert served(name)
 
 
-def test_a_lead_image_is_restored_with_all_its_renditions(editor_client, committed, media_root):
+def test_a_lead_image_is_restored_and_recovered_with_all_its_renditions(
+    editor_client, committed, media_root
+):
     with reversion.create_revision():
         update = Update(title_en="Pictured", slug="pictured", summary_en="s", published=True)
         update.image, update.image_alt_en = upload(photo(size=(1600, 1200))), "A room"
@@ -200,6 +202,13 @@ def test_a_lead_image_is_restored_with_all_its_renditions(editor_client, committ
     assert update.image.name == first["sources"]["image/jpeg"][-1][1]
     page = Client().get(update.get_absolute_url()).content.decode()
     assert first["share"] in page and first["sources"]["image/avif"][0][1] in page
+    assert all(served(path.relative_to(media_root)) for path in first_files)
+    # Deleted, then recovered: back with every rendition.
+    delete(editor_client, committed, update)
+    (version,) = Version.objects.get_deleted(Update)
+    with committed():
+        editor_client.post(f"/admin/pages/update/recover/{version.pk}/")
+    assert Update.objects.get(pk=update.pk).image_renditions == first
     assert all(served(path.relative_to(media_root)) for path in first_files)
 
 
