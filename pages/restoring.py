@@ -43,7 +43,7 @@ def _own_copies(obj, field, name, record_field, record):
         (model, pk)
         for each in names
         for model, pk in rows_naming(each)
-        if not (model is type(obj) and pk == obj.pk)
+        if not (model is type(obj) and str(pk) == str(obj.pk))
     }
     if not others:
         return []
