@@ -4,10 +4,7 @@ Models are registered with django-reversion by their admin (`HistoryAdmin`), onc
 django-modeltranslation has added every language's column, so that a version holds the text
 of every language.
 
-Restoring saves the item through the ORM as an editor's save does, so the page cache and
-timestamps follow. An uploaded file that a version names but that has since been removed (the
-upload of a replaced or deleted item is removed once that change is saved) is not brought back:
-the item keeps its current file, and the editor is told so.
+Restoring and recovering a version: pages/restoring.py.
 """
 
 import difflib
@@ -17,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,11 +23,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from modeltranslation.translator import NotRegistered, translator
 from reversion import add_to_revision, create_revision, set_comment, set_user
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from .restoring import restore
 
 WORDS = re.compile(r"(\s+)")
 
@@ -199,41 +197,6 @@ def current_values(obj):
     if obj is None:
         return {}
     return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
-
-
-def restore(version, user):
-    """Save the item as the version has it; returns it and the labels of files no longer there."""
-    model = version._model
-    data = version.field_dict
-    obj = model._default_manager.filter(pk=version.object_id).first()
-    if obj is None:
-        obj = model(pk=version.object_id)
-    missing = []
-    with override(settings.LANGUAGE_CODE):
-        for field, _language in compared_fields(model):
-            value = data.get(field.attname)
-            if isinstance(field, models.FileField):
-                name = getattr(value, "name", value) or ""
-                current = getattr(obj, field.attname)
-                if name and name != current.name and not field.storage.exists(name):
-                    missing.append((field.verbose_name, name))
-                    continue
-                if name == current.name:
-                    continue
-                value = name
-            setattr(obj, field.attname, value)
-        # The model's own checks (an event's start, a resource's link or file) as in the form.
-        obj.clean()
-        obj.validate_unique()
-        obj.validate_constraints()
-        with transaction.atomic(), create_revision():
-            obj.save()
-            set_user(user)
-            set_comment(
-                _("Restored the version saved on %(date)s.")
-                % {"date": localize(template_localtime(version.revision.date_created))}
-            )
-    return obj, missing
 
 
 class HistoryAdmin(VersionAdmin):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, features
 
 from .files import read_image
+from .pictures import open_picture
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses "decompression bombs" long before they fill memory
@@ -21,6 +22,11 @@ ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
 # twice that density, the smaller ones phones and the cards on the home page.
 WIDTHS = (480, 960, 1472)
 SHARE_SIZE = (1200, 630)  # what Facebook, LinkedIn and X show for a large card
+# The upright size the largest rendition and the sharing crop need: a JPEG is decoded at the
+# smallest scale that still covers it.
+DECODED_FIT = (WIDTHS[-1], SHARE_SIZE[1])
+# WebP's limit on either side; a very tall picture's renditions are narrowed to stay within.
+MAX_SIDE = 16383
 # Best first: the browser takes the first <source> it can show; JPEG is the fallback <img>.
 FORMATS = (
     # Speed 8 encodes about five times faster than the default 6, for files a third larger:
@@ -44,7 +50,7 @@ def validate_lead_image(file):
             code="too_large",
             params={"size": file.size / 1024 / 1024},
         )
-    image_format, width, height = read_image(file, ACCEPTED_FORMATS, MAX_PIXELS)
+    image_format, width, height = read_image(file, ACCEPTED_FORMATS, MAX_PIXELS, DECODED_FIT)
     if width is None or width * height > MAX_PIXELS:
         raise ValidationError(
             _(
@@ -73,18 +79,13 @@ def _encode(image, pillow_format, options):
     return output.getvalue()
 
 
-def open_upright(file):
-    """The uploaded image decoded, turned the way the camera held it, in RGB on white."""
-    file.seek(0)
-    with Image.open(file) as source:
-        source.load()
-        image = ImageOps.exif_transpose(source)
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A"))
-        return flat
-    return image.convert("RGB")
+def flatten(image):
+    """A picture with transparency on white: JPEG has none, and the page behind is white."""
+    if image.mode != "RGBA":
+        return image
+    flat = Image.new("RGB", image.size, "white")
+    flat.paste(image, mask=image.getchannel("A"))
+    return flat
 
 
 def make_renditions(file, stem):
@@ -93,16 +94,17 @@ def make_renditions(file, stem):
     The names carry a hash of the content, so a replaced image gets new addresses and each file
     can be cached for a year. Only metadata-free pixels are written: no camera data or location.
     """
-    image = open_upright(file)
+    image = flatten(open_picture(file, DECODED_FIT))
     width, height = image.size
     files = []
     sources = {}
-    widths = sorted({min(w, width) for w in WIDTHS})  # never enlarged
+    narrowest = max(1, width * MAX_SIDE // height)
+    widths = sorted({min(w, width, narrowest) for w in WIDTHS})  # never enlarged
     for target in widths:
         scaled = image
         if target < width:
             scaled = image.resize(
-                (target, round(height * target / width)), Image.Resampling.LANCZOS
+                (target, max(1, round(height * target / width))), Image.Resampling.LANCZOS
             )
         for extension, mime, pillow_format, options in available_formats():
             data = _encode(scaled, pillow_format, options)
@@ -117,7 +119,7 @@ def make_renditions(file, stem):
     largest = widths[-1]
     info = {
         "width": largest,
-        "height": round(height * largest / width),
+        "height": max(1, round(height * largest / width)),
         "sources": sources,
         "share": share.name,
     }
@@ -132,3 +134,17 @@ def rendition_names(info):
     if info.get("share"):
         names.add(info["share"])
     return names
+
+
+def renamed_renditions(info, names):
+    """The rendition record with its files renamed ({old name: new name})."""
+    renamed = {
+        **info,
+        "sources": {
+            mime: [[width, names.get(name, name), size] for width, name, size in entries]
+            for mime, entries in info.get("sources", {}).items()
+        },
+    }
+    if info.get("share"):
+        renamed["share"] = names.get(info["share"], info["share"])
+    return renamed

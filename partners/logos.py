@@ -6,9 +6,10 @@ from io import BytesIO
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import Image
 
 from pages.files import read_image
+from pages.pictures import open_picture
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuses "decompression bombs" long before they fill memory
@@ -37,7 +38,7 @@ def validate_logo(file):
             code="too_large",
             params={"size": file.size / 1024 / 1024},
         )
-    image_format, width, height = read_image(file, ACCEPTED_FORMATS, MAX_PIXELS)
+    image_format, width, height = read_image(file, ACCEPTED_FORMATS, MAX_PIXELS, STORED_BOX)
     # Whatever the site cannot read, a decompression bomb included, gets the same message.
     if image_format not in ACCEPTED_FORMATS:
         raise ValidationError(FORMAT_MESSAGE, code="invalid_format")
@@ -55,16 +56,11 @@ def process_logo(file, stem):
     The name carries a hash of the content, so a replaced logo gets a new address and
     can be cached by browsers for a long time.
     """
-    file.seek(0)
-    with Image.open(file) as original:
-        original.load()
-        # A photo taken sideways says so in its EXIF data: store it the right way up.
-        image = ImageOps.exif_transpose(original)
-        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-        image = image.convert("RGBA" if has_alpha else "RGB")
-        image.thumbnail(STORED_BOX, Image.Resampling.LANCZOS)
-        output = BytesIO()
-        image.save(output, format="WEBP", quality=85, method=6)
+    # Upright (a photo taken sideways says so in its EXIF data), in sRGB, RGB or RGBA.
+    image = open_picture(file, STORED_BOX)
+    image.thumbnail(STORED_BOX, Image.Resampling.LANCZOS)
+    output = BytesIO()
+    image.save(output, format="WEBP", quality=85, method=6)
     data = output.getvalue()
     digest = hashlib.sha256(data).hexdigest()[:12]
     return ContentFile(data, name=f"{stem}-{digest}.webp")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from ..files import (
-    delete_file_after_commit,
+    delete_files_after_commit,
     stored_values,
 )
 from ..images import make_renditions, rendition_names, validate_lead_image
@@ -169,6 +169,15 @@ class Update(Scheduled):
     def __str__(self):
         return self.title
 
+    # The lead image's files are named in its rendition record too (pages/files.py), and the
+    # history restores the image with that record (pages/history.py).
+    other_file_fields = ("image_renditions",)
+    file_records = {"image": "image_renditions"}
+
+    @staticmethod
+    def other_file_names(values):
+        return rendition_names(values.get("image_renditions"))
+
     def save(self, *args, **kwargs):
         self.starts_at = self.compute_start()
         self.ends_at = self.compute_end()
@@ -180,8 +189,7 @@ class Update(Scheduled):
         super().save(*args, **kwargs)
         # The image field names one of the renditions, so these are every file it had.
         stale = rendition_names(previous_renditions) - rendition_names(self.image_renditions)
-        for name in stale:
-            delete_file_after_commit(self.image.storage, name)
+        delete_files_after_commit(self.image.storage, stale)
 
     def get_absolute_url(self):
         return reverse("pages:update", kwargs={"slug": self.slug})
@@ -311,8 +319,7 @@ def store_renditions(upload, slug):
 
 
 def _delete_update_images(sender, instance, **kwargs):
-    for name in rendition_names(instance.image_renditions):
-        delete_file_after_commit(default_storage, name)
+    delete_files_after_commit(default_storage, rendition_names(instance.image_renditions))
 
 
 post_delete.connect(_delete_update_images, sender=Update, dispatch_uid="delete-update-renditions")

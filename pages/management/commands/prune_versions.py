@@ -1,15 +1,20 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from reversion.models import Revision, Version
+
+from pages.files import delete_unnamed_files, models_with_files, version_file_names
 
 
 class Command(BaseCommand):
     help = (
         "Delete the saved versions (history) of editors' content older than N days "
-        "(default: VERSION_MAX_AGE_DAYS, two years). Run it from cron."
+        "(default: VERSION_MAX_AGE_DAYS, two years), and the uploaded files that only those "
+        "versions named. Run it from cron."
     )
 
     def add_arguments(self, parser):
@@ -27,8 +32,17 @@ class Command(BaseCommand):
         if days < 1:
             raise CommandError("--older-than-days must be at least 1.")
         cutoff = timezone.now() - timedelta(days=days)
-        _total, deleted = Revision.objects.filter(date_created__lt=cutoff).delete()
+        old = Revision.objects.filter(date_created__lt=cutoff)
+        kinds = ContentType.objects.get_for_models(*models_with_files()).values()
+        named = set()
+        for version in Version.objects.filter(
+            revision__in=old, content_type__in=kinds
+        ).select_related("content_type"):
+            named |= version_file_names(version)
+        _total, deleted = old.delete()
+        # A file an item or a remaining version still names stays (pages/files.py).
+        removed = delete_unnamed_files(default_storage, named)
         self.stdout.write(
             f"Deleted {deleted.get(Version._meta.label, 0)} versions saved before "
-            f"{cutoff:%Y-%m-%d %H:%M}."
+            f"{cutoff:%Y-%m-%d %H:%M}, and {len(removed)} uploaded files only they named."
         )
