@@ -17,7 +17,7 @@ from ..files import (
     stored_values,
 )
 from ..images import make_renditions, rendition_names, validate_lead_image
-from ..markdown import render_markdown
+from ..markdown import render_markdown, validate_markdown
 from .content import Page
 from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
 
@@ -107,6 +107,7 @@ class Update(Scheduled):
     body = models.TextField(
         _("text"),
         blank=True,
+        validators=[validate_markdown],
         help_text=Page._meta.get_field("body").help_text,
     )
     image = models.FileField(

@@ -1,0 +1,91 @@
+"""Editors' Markdown: any text renders at once, and the admin refuses what would not show."""
+
+import time
+
+import pytest
+
+from pages.markdown import MAX_DEPTH, MAX_LENGTH, render_markdown, too_deep
+from pages.models import Update
+
+SIZE = 40_000
+# Runs that make a backtracking or rescanning parser quadratic, and a long line.
+SHAPES = [
+    "[a](", "[", "]", "[](", "![a](", "[a][", "[a]: ", "[a](<", "*", "*a ", "**a", "*_", "_a",
+    "`", "`a ", "<", "<a ", "<a href='", "<!--", "&#", "\\", "a", "|a", "- ", "1. ", "* a\n",
+    "> ", "> - ", "<div>", "<b>", "<q>", "<x></p>",
+]  # fmt: skip
+
+
+def fill(shape, size=SIZE):
+    return (shape * (size // len(shape) + 1))[:size]
+
+
+def processor_time(function, *args):
+    """Processor time this thread spends on a call: its work, whatever else runs alongside."""
+    start = time.thread_time()
+    result = function(*args)
+    return time.thread_time() - start, result
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_forty_kilobytes_of_any_shape_render_with_bounded_work(shape):
+    # Python-Markdown spent minutes of processor time on "[a](" or "<a " repeated.
+    spent, html = processor_time(render_markdown, fill(shape))
+    assert spent < 0.5, f"{spent:.2f} s of processor time for {shape!r} repeated"
+    assert "<script" not in html
+
+
+def test_nested_nested_brackets_render_with_bounded_work():
+    spent, _html = processor_time(render_markdown, "[" * (SIZE // 2) + "]" * (SIZE // 2))
+    assert spent < 0.5
+
+
+@pytest.mark.django_db
+def test_a_pathological_body_is_served_at_once(client, make_page):
+    page = make_page(body="Intro [a](https://example.org).\n\n" + fill("[a]("))
+    spent, response = processor_time(client.get, page.get_absolute_url())
+    assert response.status_code == 200
+    assert 'href="https://example.org"' in response.content.decode()
+    assert spent < 1
+
+
+def test_text_nested_too_deep_is_shown_as_plain_text():
+    deep = "> " * (MAX_DEPTH + 1) + "a <b>c</b>"
+    assert too_deep(str(render_markdown("> " * 3 + "a"))) is False
+    html = str(render_markdown(deep))
+    assert "<blockquote>" not in html
+    assert html == "<p>" + "&gt; " * (MAX_DEPTH + 1) + "a &lt;b&gt;c&lt;/b&gt;</p>"
+
+
+def test_depth_counts_elements_as_a_browser_nests_them():
+    assert too_deep("<x></p>" * (MAX_DEPTH + 1))  # a stray closing tag closes nothing
+    assert too_deep("<x><div></x>" * MAX_DEPTH)  # nor one that names an outer element
+    assert not too_deep("<p>a" * 1000 + "<li>b" * 1000 + "<br>" * 1000)
+    assert not too_deep("<x></x>" * 1000)
+
+
+def admin_update(staff_client, body):
+    return staff_client.post(
+        "/admin/pages/update/add/",
+        {"kind": "news", "title_en": "T", "slug": "t", "date": "2026-12-01", "summary_en": "S",
+         "time_zone": "Europe/Zurich", "body_en": body},
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_text_nested_too_deep_with_a_message(staff_client):
+    response = admin_update(staff_client, "- " * (MAX_DEPTH + 1) + "item")
+    assert response.status_code == 200
+    assert f"more than {MAX_DEPTH} levels deep" in response.content.decode()
+    assert not Update.objects.exists()
+
+
+@pytest.mark.django_db
+def test_admin_refuses_a_text_too_long_with_a_message(staff_client):
+    response = admin_update(staff_client, "a" * (MAX_LENGTH + 1))
+    assert response.status_code == 200
+    assert f"at most {MAX_LENGTH:,} are allowed".replace(",", "") in (
+        response.content.decode().replace(",", "").replace("\u202f", "").replace("\xa0", "")
+    )
+    assert not Update.objects.exists()
+    assert admin_update(staff_client, fill("[a](")).status_code == 302
