@@ -19,7 +19,7 @@ from ..files import (
 from ..images import make_renditions, rendition_names, validate_lead_image
 from ..markdown import render_markdown, validate_markdown
 from .content import Page
-from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
+from .schedule import PublishedQuerySet, Scheduled, local_time_problem, validate_time_zone
 
 
 class UpdateQuerySet(PublishedQuerySet):
@@ -206,6 +206,13 @@ class Update(Scheduled):
                     "The end is before the start: check the end time, or give an end date "
                     "for an event that lasts past midnight."
                 )
+        if self.date and self.time_zone in zoneinfo.available_timezones():
+            for field, day, time in (
+                ("start_time", self.date, self.start_time),
+                ("end_time", self.end_date or self.date, self.end_time),
+            ):
+                if time is not None and (problem := local_time_problem(day, time, self.time_zone)):
+                    errors.setdefault(field, problem)
         alt_field = build_localized_fieldname("image_alt", settings.LANGUAGE_CODE)
         if self.image and not self.image_decorative and not getattr(self, alt_field, ""):
             errors[alt_field] = _(
