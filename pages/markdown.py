@@ -23,8 +23,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "hreflang"},
     "abbr": {"title"},
-    "td": {"align"},
-    "th": {"align", "scope"},
+    "th": {"scope"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Far beyond any real text (lists in quotes in lists...), well within what renders at once.
@@ -67,9 +66,10 @@ def to_html(text):
     """cmark's HTML for a Markdown text, raw HTML included (it is sanitised afterwards)."""
     # A lone surrogate cannot be encoded for cmark; it can only come from a broken source.
     text = (text or "").encode("utf-8", "replace").decode("utf-8")
-    html = cmarkgfm.markdown_to_html_with_extensions(
-        text, options=Options.CMARK_OPT_UNSAFE, extensions=["table"]
-    )
+    # A column's alignment comes as a style attribute, which the sanitiser removes with the
+    # others: HTML has no other attribute for it (align is obsolete).
+    options = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+    html = cmarkgfm.markdown_to_html_with_extensions(text, options=options, extensions=["table"])
     # The page title is the only <h1>; a "# heading" in the body becomes a section heading.
     return re.sub(r"<(/?)h1\b", r"<\1h2", html).strip()
 

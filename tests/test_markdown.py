@@ -89,3 +89,17 @@ def test_admin_refuses_a_text_too_long_with_a_message(staff_client):
     )
     assert not Update.objects.exists()
     assert admin_update(staff_client, fill("[a](")).status_code == 302
+
+
+def test_common_markdown_renders_as_before_and_valid():
+    html = str(
+        render_markdown(
+            '# Title\n\nWomen are **half** of [all](https://example.org "t") migrants.\n\n'
+            '- one\n- two\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\n<abbr title="x">IOM</abbr>'
+        )
+    )
+    assert "<h2>Title</h2>" in html
+    assert '<a href="https://example.org" title="t" rel="noopener noreferrer">all</a>' in html
+    assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html
+    assert "<th>a</th>" in html and "<td>2</td>" in html  # no obsolete align, no style
+    assert '<abbr title="x">IOM</abbr>' in html
