@@ -6,6 +6,7 @@ import pytest
 
 from pages.markdown import MAX_DEPTH, MAX_LENGTH, render_markdown, too_deep
 from pages.models import Update
+from tests.servers import Gunicorn, manage, production_env
 
 SIZE = 40_000
 # Runs that make a backtracking or rescanning parser quadratic, and a long line.
@@ -103,3 +104,38 @@ def test_common_markdown_renders_as_before_and_valid():
     assert "<ul>\n<li>one</li>\n<li>two</li>\n</ul>" in html
     assert "<th>a</th>" in html and "<td>2</td>" in html  # no obsolete align, no style
     assert '<abbr title="x">IOM</abbr>' in html
+
+
+@pytest.fixture(scope="module")
+def instance(tmp_path_factory):
+    """gunicorn, one worker killed if silent for 5 seconds, serving pages of hostile Markdown."""
+    folder = tmp_path_factory.mktemp("markdown")
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
+        WEB_CONCURRENCY="1",
+        GUNICORN_TIMEOUT="5",
+    )
+    manage(env, "migrate", "--noinput")
+    manage(
+        env,
+        "shell",
+        "-c",
+        # bulk_create: saved as a migration or an import would, without indexing for search.
+        "from pages.models import Page\n"
+        "Page.objects.bulk_create(Page(title_en=slug, slug=slug, summary_en='S', published=True,\n"
+        f"    body_en='[IOM](https://www.iom.int) ' + shape * ({SIZE} // len(shape)))\n"
+        f"    for slug, shape in {[('links', '[a]('), ('tags', '<a '), ('emphasis', '*_')]!r})\n",
+    )
+    server = Gunicorn(env, folder / "gunicorn.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("slug", ["links", "tags", "emphasis"])
+def test_a_hostile_page_is_served_by_gunicorn_before_its_worker_timeout(instance, slug):
+    started = time.monotonic()
+    response = instance.get(f"/{slug}/")
+    assert response.status == 200
+    assert 'href="https://www.iom.int"' in response.text
+    assert time.monotonic() - started < 5
+    assert "WORKER TIMEOUT" not in instance.log_text()
