@@ -28,8 +28,8 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 # Far beyond any real text (lists in quotes in lists...), well within what renders at once.
 MAX_DEPTH = 40
-# Far beyond the text of any page or update (some 30,000 words); it renders in a fraction of
-# a second, once for each change.
+# Far beyond the text of any page or update (some 30,000 words), and renders in a fraction
+# of a second.
 MAX_LENGTH = 200_000
 
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
