@@ -157,9 +157,11 @@ PAGE_CACHE_IGNORED_MODELS = [
 # Every saved version of editors' content is kept this many days; `manage.py prune_versions`
 # (run from cron) removes older ones.
 VERSION_MAX_AGE_DAYS = env.int("VERSION_MAX_AGE_DAYS", default=730)
-# `manage.py check_links` (cron): seconds to wait for each address, addresses checked at once.
+# `manage.py check_links` (cron): seconds for each address (redirects included), addresses
+# checked at once, and seconds for the whole run (what is left is asked first the next day).
 LINK_CHECK_TIMEOUT = env.float("LINK_CHECK_TIMEOUT", default=10)
 LINK_CHECK_THREADS = env.int("LINK_CHECK_THREADS", default=4)
+LINK_CHECK_RUN_TIMEOUT = env.float("LINK_CHECK_RUN_TIMEOUT", default=3600)
 # Off: addresses on the server's own machine or private networks (and redirects to them) are
 # not asked, so that editors' content cannot make the server scan its network. Tests only.
 LINK_CHECK_ALLOW_PRIVATE = env.bool("LINK_CHECK_ALLOW_PRIVATE", default=False)

@@ -1,14 +1,11 @@
 """External links in editors' content, and whether they still answer (manage.py check_links)."""
 
 import datetime
-import http.client
-import ipaddress
+import queue
 import re
-import socket
-import urllib.error
-import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -16,21 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import LinkCheck
+from .models.links import address_hash
+from .probe import NOT_CHECKED_PRIVATE, NOT_CHECKED_SCHEME, probe
 
-URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+# Parentheses belong to an address when they pair up (Migration_(human)); see addresses_in.
+URL = re.compile(r"https?://[^\s<>\[\]\"'`]+", re.IGNORECASE)
 TRAILING = ".,;:!?*_"
 # Answers that say "not for a program like this one" rather than "gone": not counted as broken.
 REFUSED_TO_ROBOTS = {401, 403, 429}
 # At most once a day per address; a little less, so that a daily cron run that starts a few
 # minutes earlier than the day before still checks again.
 CHECK_INTERVAL = datetime.timedelta(hours=23, minutes=30)
-USER_AGENT = "GenMig-link-checker/1.0"
-# Recorded, and not counted as broken, for an address the checker refuses to ask: one on the
-# server's own machine or network (loopback, private, link-local, cloud metadata...), or a
-# redirect to anything but http or https.
-NOT_CHECKED_PRIVATE = "not checked: private address"
-NOT_CHECKED_SCHEME = "not checked: redirects to a non-web address"
-
+# Recorded, and not counted as broken, for a new address the run had no time left to ask.
+NOT_CHECKED_YET = "not checked yet: the run's time was up"
 # (model label, Markdown fields translated into every language, fields holding one address)
 SOURCES = [
     ("pages.Page", ["body"], []),
@@ -46,7 +41,18 @@ SOURCES = [
 
 
 def addresses_in(text):
-    return [match.rstrip(TRAILING) for match in URL.findall(text or "")]
+    """The addresses in a text, without the punctuation or closing bracket that ends them.
+
+    As GitHub does: a closing parenthesis ends an address (the end of a Markdown link or of an
+    aside) unless it closes one opened in the address.
+    """
+    found = []
+    for match in URL.findall(text or ""):
+        address = match.rstrip(TRAILING)
+        while address.endswith(")") and address.count(")") > address.count("("):
+            address = address[:-1].rstrip(TRAILING)
+        found.append(address)
+    return found
 
 
 def collect_links():
@@ -89,111 +95,6 @@ def collect_links():
     return found
 
 
-class NotChecked(OSError):
-    """An address the checker refuses to ask; its text is what is recorded."""
-
-
-def is_global(address):
-    """Whether an IP address (text) is one of the public Internet's."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global
-
-
-def connect_to_global(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):
-    """socket.create_connection, to the very addresses checked and only if all are public."""
-    host, port = address
-    resolved = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    if not settings.LINK_CHECK_ALLOW_PRIVATE and not all(
-        is_global(sockaddr[0]) for *_rest, sockaddr in resolved
-    ):
-        raise NotChecked(NOT_CHECKED_PRIVATE)
-    problem = OSError(f"no address for {host}")
-    for _family, _type, _proto, _name, sockaddr in resolved:
-        try:
-            return socket.create_connection(sockaddr[:2], timeout, source_address)
-        except OSError as error:
-            problem = error
-    raise problem
-
-
-class _GlobalHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = connect_to_global
-
-
-class _GlobalHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._create_connection = connect_to_global
-
-
-class _GlobalHTTPHandler(urllib.request.HTTPHandler):
-    def http_open(self, req):
-        return self.do_open(_GlobalHTTPConnection, req)
-
-
-class _GlobalHTTPSHandler(urllib.request.HTTPSHandler):
-    def https_open(self, req):
-        return self.do_open(_GlobalHTTPSConnection, req, context=self._context)
-
-
-class _Redirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = 5
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        # Each address redirected to is checked again when connecting (above).
-        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise NotChecked(NOT_CHECKED_SCHEME)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def probe(url, timeout):
-    """(HTTP status or None, problem) for one address, after following redirects.
-
-    Neither the address nor any it redirects to is asked unless every address its host name
-    resolves to is public (LINK_CHECK_ALLOW_PRIVATE aside): editors' content must not make the
-    server scan its own network. Proxies from the environment are not used.
-    """
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        urllib.request.UnknownHandler(),
-        _GlobalHTTPHandler(),
-        _GlobalHTTPSHandler(),
-        urllib.request.HTTPDefaultErrorHandler(),
-        _Redirects(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    # Only http and https addresses reach here (URL above).
-    request = urllib.request.Request(  # noqa: S310
-        url, headers={"User-Agent": USER_AGENT, "Accept": "*/*"}
-    )
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, ""
-    except NotChecked as refused:
-        return None, str(refused)
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-    except TimeoutError:
-        return None, f"no answer within {timeout:g} seconds"
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, NotChecked):
-            return None, str(reason)
-        if isinstance(reason, TimeoutError):
-            return None, f"no answer within {timeout:g} seconds"
-        return None, str(reason)[:300]
-    except (OSError, ValueError, http.client.HTTPException) as error:
-        return None, (str(error) or type(error).__name__)[:300]
-
-
 def is_broken(status, problem):
     if problem in (NOT_CHECKED_PRIVATE, NOT_CHECKED_SCHEME):
         return False
@@ -202,15 +103,54 @@ def is_broken(status, problem):
     return status >= 400 and status not in REFUSED_TO_ROBOTS
 
 
-def check_links(now=None, timeout=None, threads=None):
-    """Check the addresses not checked in the last day.
+def probe_all(urls, timeout, threads, run_deadline):
+    """{address: (status, problem)} for the addresses asked before `run_deadline`.
 
-    Returns (checked, skipped, broken, {too long address: places}): an address longer than a
-    LinkCheck can hold is left out, rather than make the whole run fail.
+    The threads are daemons and are not waited for past the deadline: one stuck where no
+    deadline reaches (a slow name lookup) cannot hold the run, nor the process's exit.
+    """
+    results, pending = {}, queue.SimpleQueue()
+    for url in urls:
+        pending.put(url)
+
+    def work():
+        while time.monotonic() < run_deadline:
+            try:
+                url = pending.get_nowait()
+            except queue.Empty:
+                return
+            outcome = probe(url, timeout, run_deadline)
+            if outcome is not None:
+                results[url] = outcome
+
+    workers = [threading.Thread(target=work, daemon=True) for _ in range(min(threads, len(urls)))]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(max(0, run_deadline - time.monotonic()) + 1)
+    return dict(results)
+
+
+@dataclass
+class Run:
+    checked: int  # addresses asked, with an answer or none in time
+    skipped: int  # already checked in the last day
+    broken: int
+    unfinished: int  # not asked (or not to the end) before the run's deadline; asked first next
+    too_long: dict  # {address longer than a LinkCheck holds: places}, left out
+
+
+def check_links(now=None, timeout=None, threads=None, run_timeout=None):
+    """Check the addresses not checked in the last day, the longest unchecked first.
+
+    Each address gets `timeout` seconds (LINK_CHECK_TIMEOUT) and the whole run `run_timeout`
+    (LINK_CHECK_RUN_TIMEOUT); what was learnt by then is recorded.
     """
     now = now or timezone.now()
     timeout = settings.LINK_CHECK_TIMEOUT if timeout is None else timeout
     threads = threads or settings.LINK_CHECK_THREADS
+    run_timeout = settings.LINK_CHECK_RUN_TIMEOUT if run_timeout is None else run_timeout
+    run_deadline = time.monotonic() + run_timeout
     longest = LinkCheck._meta.get_field("url").max_length
     found, too_long = {}, {}
     for url, places in collect_links().items():
@@ -222,10 +162,10 @@ def check_links(now=None, timeout=None, threads=None):
     due = [
         url for url in found if url not in known or known[url].checked_at <= now - CHECK_INTERVAL
     ]
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        results = dict(zip(due, pool.map(lambda url: probe(url, timeout), due), strict=True))
+    due.sort(key=lambda url: known[url].checked_at if url in known else now - 2 * CHECK_INTERVAL)
+    results = probe_all(due, timeout, threads, run_deadline)
     with transaction.atomic():
-        LinkCheck.objects.exclude(url__in=list(found)).delete()
+        LinkCheck.objects.exclude(url_hash__in=[address_hash(url) for url in found]).delete()
         for url, places in found.items():
             check = known.get(url) or LinkCheck(url=url, checked_at=now)
             if url in results:
@@ -234,7 +174,16 @@ def check_links(now=None, timeout=None, threads=None):
                 check.status = status
                 check.error = problem
                 check.broken = is_broken(status, problem)
+            elif url not in known:
+                # Not asked in time: recorded as checked long ago, so the next run asks it first.
+                check.checked_at = now - 2 * CHECK_INTERVAL
+                check.error = NOT_CHECKED_YET
             check.places = places
             check.save()
-    broken = sum(1 for status, problem in results.values() if is_broken(status, problem))
-    return len(due), len(found) - len(due), broken, too_long
+    return Run(
+        checked=len(results),
+        skipped=len(found) - len(due),
+        broken=sum(1 for status, problem in results.values() if is_broken(status, problem)),
+        unfinished=len(due) - len(results),
+        too_long=too_long,
+    )

@@ -11,7 +11,7 @@ from ..files import (
     stored_file_name,
     validate_pdf,
 )
-from ..markdown import render_markdown
+from ..markdown import render_markdown, validate_markdown
 from .schedule import PublishedQuerySet, Scheduled
 
 
@@ -45,6 +45,7 @@ class Page(Scheduled):
     body = models.TextField(
         _("text"),
         blank=True,
+        validators=[validate_markdown],
         help_text=_(
             "The page's text, in Markdown: a blank line starts a new paragraph, "
             "## starts a section heading, - starts a list item, "

@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,47 @@ def validate_time_zone(name):
             _("“%(name)s” is not a time zone name such as “Europe/Zurich”."),
             params={"name": name},
         )
+
+
+def local_time_problem(day, time, zone_name):
+    """Why a wall-clock time on a day in a time zone names no single moment, or None.
+
+    In the hour the clocks go forward, the time does not exist; in the hour they go back, it
+    happens twice. Either way the message names the two moments it could mean.
+    """
+    zone = zoneinfo.ZoneInfo(zone_name)
+    local = datetime.datetime.combine(day, time)
+    # fold=0 reads the time with the offset in force before the change, fold=1 after it.
+    before, after = (local.replace(tzinfo=zone, fold=fold) for fold in (0, 1))
+    if before.utcoffset() == after.utcoffset():
+        return None
+
+    def moment(value, with_utc=False):
+        value = value.astimezone(datetime.timezone.utc).astimezone(zone)
+        text = f"{value:%H:%M} {value.tzname()}"
+        if with_utc:
+            text += f" ({value.astimezone(datetime.timezone.utc):%H:%M} UTC)"
+        return text
+
+    if before.astimezone(datetime.timezone.utc).astimezone(zone).replace(tzinfo=None) != local:
+        return _(
+            "%(time)s does not exist in %(zone)s that day: the clocks go forward then. "
+            "Did you mean %(earlier)s or %(later)s?"
+        ) % {
+            "time": f"{time:%H:%M}",
+            "zone": zone_name,
+            "earlier": moment(after),
+            "later": moment(before),
+        }
+    return _(
+        "%(time)s happens twice in %(zone)s that day: the clocks go back then. It is either "
+        "%(first)s or %(second)s; to say which, give the time in UTC (time zone “UTC”)."
+    ) % {
+        "time": f"{time:%H:%M}",
+        "zone": zone_name,
+        "first": moment(before, with_utc=True),
+        "second": moment(after, with_utc=True),
+    }
 
 
 class PublishedQuerySet(models.QuerySet):

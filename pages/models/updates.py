@@ -17,9 +17,9 @@ from ..files import (
     stored_values,
 )
 from ..images import make_renditions, rendition_names, validate_lead_image
-from ..markdown import render_markdown
+from ..markdown import render_markdown, validate_markdown
 from .content import Page
-from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
+from .schedule import PublishedQuerySet, Scheduled, local_time_problem, validate_time_zone
 
 
 class UpdateQuerySet(PublishedQuerySet):
@@ -107,6 +107,7 @@ class Update(Scheduled):
     body = models.TextField(
         _("text"),
         blank=True,
+        validators=[validate_markdown],
         help_text=Page._meta.get_field("body").help_text,
     )
     image = models.FileField(
@@ -213,6 +214,13 @@ class Update(Scheduled):
                     "The end is before the start: check the end time, or give an end date "
                     "for an event that lasts past midnight."
                 )
+        if self.date and self.time_zone in zoneinfo.available_timezones():
+            for field, day, time in (
+                ("start_time", self.date, self.start_time),
+                ("end_time", self.end_date or self.date, self.end_time),
+            ):
+                if time is not None and (problem := local_time_problem(day, time, self.time_zone)):
+                    errors.setdefault(field, problem)
         alt_field = build_localized_fieldname("image_alt", settings.LANGUAGE_CODE)
         if self.image and not self.image_decorative and not getattr(self, alt_field, ""):
             errors[alt_field] = _(

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from pages.links import check_links
@@ -8,17 +9,24 @@ class Command(BaseCommand):
     help = (
         "Check every external link in editors' content (texts in every language, partner "
         "websites, resource and registration links) and record the broken ones, shown on the "
-        "admin's start page. An address is checked at most once a day; run it daily from cron."
+        "admin's start page. An address is checked at most once a day; run it daily from cron, "
+        "under flock -n so that runs never overlap."
     )
 
     def handle(self, *args, **options):
-        checked, skipped, broken, too_long = check_links()
+        run = check_links()
         self.stdout.write(
-            f"Checked {checked} addresses ({skipped} already checked in the last day); "
-            f"{broken} broken."
+            f"Checked {run.checked} addresses ({run.skipped} already checked in the last day); "
+            f"{run.broken} broken."
         )
+        if run.unfinished:
+            self.stdout.write(
+                f"Not checked, the run's {settings.LINK_CHECK_RUN_TIMEOUT:g} seconds "
+                f"(LINK_CHECK_RUN_TIMEOUT) being up: {run.unfinished} addresses, asked first "
+                "on the next run."
+            )
         longest = LinkCheck._meta.get_field("url").max_length
-        for url, places in too_long.items():
+        for url, places in run.too_long.items():
             used = "; ".join(
                 f"{place['item']} ({' '.join(filter(None, [place['field'], place['language']]))})"
                 for place in places
