@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from genmig.query import page_number, reads_query
+from genmig.staff.views_oidc import CallbackView
 from genmig.views import healthz, media
 from pages.sitemaps import sitemaps
 from pages.views import robots_txt
@@ -23,10 +24,13 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    # The redirect URI registered at the provider: one address, whatever the language.
+    path("admin/oidc/callback/", CallbackView.as_view(), name="staff_oidc_callback"),
     *([] if settings.MEDIA_BUCKET else [re_path(r"^media/(?P<path>.+)$", media, name="media")]),
 ]
 # English at the unprefixed addresses, French under /fr/, Spanish under /es/.
 urlpatterns += i18n_patterns(
+    path("admin/staff/", include("genmig.staff.urls")),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     # Pages last: its /<slug>/ pattern catches every other single-segment path.
