@@ -18,6 +18,7 @@ from tests.servers import (
     production_env,
 )
 
+LOCAL_PASSWORD = "a-long-password-of-the-site"
 EDITOR = {"oid": "oid-editor-1", "email": "editor@iom.int", "roles": ["GenMig.Editors"]}
 PEOPLE = {
     "editor": EDITOR,
@@ -50,6 +51,16 @@ def stack(tmp_path_factory):
         **provider.site_env(),
     )
     manage(env, "migrate", "--noinput")
+    # A local account (a password of this site), without a second factor yet.
+    manage(
+        dict(env, DJANGO_SUPERUSER_PASSWORD=LOCAL_PASSWORD),
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "keeper",
+        "--email",
+        "keeper@iom.int",
+    )
     site = Gunicorn(env, folder / "gunicorn.log").start(site_port)
     yield {"site": site, "provider": provider, "base": f"http://127.0.0.1:{site_port}", "env": env}
     site.stop()
@@ -222,3 +233,52 @@ def test_signing_out_offers_to_sign_out_at_the_provider(stack, tab):
     assert link.get_attribute("href").startswith(stack["provider"].issuer)
     assert status(tab, base + "/admin/") == 200
     assert urlsplit(tab.url).path == "/admin/login/"
+
+
+def axe_violations(tab):
+    result = Axe().run(tab, options={"resultTypes": ["violations"]})
+    return result.violations_count, result.generate_report()
+
+
+def test_a_local_account_sets_up_an_app_then_signs_in_with_its_codes(stack, browser):
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    base = stack["base"]
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(base + "/admin/login/")
+    tab.fill("#id_username", "keeper")
+    tab.fill("#id_password", LOCAL_PASSWORD)
+    tab.click("#login-form input[type=submit]")
+    tab.wait_for_url(re.compile(".*/admin/staff/second-factor/set-up/.*"))
+    count, report = axe_violations(tab)
+    assert count == 0, report
+    key = tab.locator("#totp-key").inner_text().replace(" ", "")
+    code = f"{TOTP(b32decode(key)).token():06d}"
+    tab.fill("#id_code", code)
+    tab.click("#content-main input[type=submit]")
+    tab.wait_for_url(re.compile(".*/admin/staff/second-factor/recovery-codes/.*"))
+    codes = tab.locator("#recovery-codes li").all_inner_texts()
+    assert len(codes) == 10
+    count, report = axe_violations(tab)
+    assert count == 0, report
+    tab.get_by_role("link", name="I have kept them: continue").click()
+    tab.wait_for_url(base + "/admin/")
+    context.close()
+
+    # The next sign-in asks for a code after the password: a recovery code, once.
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(base + "/admin/login/")
+    tab.fill("#id_username", "keeper")
+    tab.fill("#id_password", LOCAL_PASSWORD)
+    tab.click("#login-form input[type=submit]")
+    tab.wait_for_url(re.compile(".*/admin/staff/second-factor/[?].*"))
+    count, report = axe_violations(tab)
+    assert count == 0, report
+    tab.fill("#id_code", codes[0])
+    tab.click("#content-main input[type=submit]")
+    tab.wait_for_url(base + "/admin/")
+    context.close()

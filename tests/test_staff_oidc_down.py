@@ -1,0 +1,114 @@
+"""A provider that is down or slow at sign-in: a message within seconds, and local accounts
+still sign in with their password."""
+
+import socket
+import threading
+import time
+
+import pytest
+from django.test import Client
+
+from tests.servers import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def silent_provider():
+    """Accepts connections and never answers: a provider that hangs."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/o"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+@pytest.fixture
+def oidc_settings(settings):
+    settings.STAFF_OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "genmig-website"
+    settings.OIDC_RP_CLIENT_SECRET = "secret"
+    settings.STAFF_OIDC_ROLE_GROUPS = {"GenMig.Editors": "Content editors"}
+    return settings
+
+
+@pytest.mark.parametrize("provider", ["silent", "down"])
+def test_a_provider_that_does_not_answer_gives_a_message_in_time(
+    oidc_settings, silent_provider, provider, django_user_model
+):
+    oidc_settings.STAFF_OIDC_ISSUER = (
+        silent_provider if provider == "silent" else f"http://127.0.0.1:{free_port()}/o"
+    )
+    client = Client()
+    started = time.monotonic()
+    response = client.get("/admin/staff/oidc/sign-in/", follow=True)
+    took = time.monotonic() - started
+    assert took < 10, took
+    assert response.redirect_chain[-1][0] == "/admin/login/"
+    html = response.content.decode()
+    assert "does not answer at the moment" in html
+    assert "Sign in with your IOM account" in html
+    # The password form still works for local accounts.
+    django_user_model.objects.create_superuser("keeper", "keeper@iom.int", "a-long-password-1")
+    signed_in = client.post(
+        "/admin/login/?next=/admin/", {"username": "keeper", "password": "a-long-password-1"}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/admin/"
+
+
+def test_without_the_variables_there_is_no_iom_account_button(client):
+    html = client.get("/admin/login/").content.decode()
+    assert "IOM account" not in html
+    assert client.get("/admin/staff/oidc/sign-in/").status_code == 404
+    assert client.get("/admin/oidc/callback/?code=x&state=y").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        (
+            {"STAFF_OIDC_ISSUER": "https://login.example.org/t/v2.0"},
+            "missing: STAFF_OIDC_CLIENT_ID",
+        ),
+        (
+            {
+                "STAFF_OIDC_ISSUER": "https://login.example.org/t/v2.0",
+                "STAFF_OIDC_CLIENT_ID": "id",
+                "STAFF_OIDC_CLIENT_SECRET": "secret",
+                "STAFF_OIDC_ROLE_GROUPS": "GenMig.Editors",
+            },
+            "STAFF_OIDC_ROLE_GROUPS holds 'GenMig.Editors'",
+        ),
+    ],
+)
+def test_start_up_names_what_is_missing(variables, message):
+    import os
+    import subprocess
+    import sys
+
+    from tests.servers import ROOT
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STAFF_OIDC_")}
+    env.update(variables)
+    result = subprocess.run(  # noqa: S603 (the tests' own arguments)
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
