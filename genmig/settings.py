@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SIGN_IN_RECORD_RETENTION_DAYS = env.int("SIGN_IN_RECORD_RETENTION_DAYS", default=90)
 # The name authenticator apps show for the site's codes.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="GenMig website")
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor, never in place of the password.
+# A passkey belongs to the site's host name; browsers use it only on these origins (https://
+# and each of DJANGO_ALLOWED_HOSTS unless STAFF_PASSKEY_ORIGINS lists them).
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID_CALLABLE = "genmig.staff.factors.passkey_domain"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "STAFF_PASSKEY_ORIGINS",
+    default=[f"https://{host}" for host in ALLOWED_HOSTS if host != "*" and host[:1] != "."],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # HTTPS. In production a TLS-terminating proxy stands in front of every instance and says in
 # DJANGO_PROXY_SSL_HEADER (X-Forwarded-Proto) that the visitor came over HTTPS; the proxy

@@ -48,6 +48,8 @@ def stack(tmp_path_factory):
         # Plain HTTP from the browser: no TLS proxy in front, so no redirect to HTTPS.
         DJANGO_PROXY_SSL_HEADER="",
         DJANGO_SECURE_SSL_REDIRECT="0",
+        # Passkeys belong to a host name: the browser reaches the site as localhost for them.
+        STAFF_PASSKEY_ORIGINS=f"http://localhost:{site_port}",
         **provider.site_env(),
     )
     manage(env, "migrate", "--noinput")
@@ -60,6 +62,15 @@ def stack(tmp_path_factory):
         "keeper",
         "--email",
         "keeper@iom.int",
+    )
+    manage(
+        dict(env, DJANGO_SUPERUSER_PASSWORD=LOCAL_PASSWORD),
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "holder",
+        "--email",
+        "holder@iom.int",
     )
     site = Gunicorn(env, folder / "gunicorn.log").start(site_port)
     yield {"site": site, "provider": provider, "base": f"http://127.0.0.1:{site_port}", "env": env}
@@ -280,5 +291,53 @@ def test_a_local_account_sets_up_an_app_then_signs_in_with_its_codes(stack, brow
     assert count == 0, report
     tab.fill("#id_code", codes[0])
     tab.click("#content-main input[type=submit]")
+    tab.wait_for_url(base + "/admin/")
+    context.close()
+
+
+def password_sign_in(tab, base, username):
+    tab.goto(base + "/admin/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", LOCAL_PASSWORD)
+    tab.click("#login-form input[type=submit]")
+
+
+def test_a_local_account_creates_a_passkey_and_signs_in_with_it(stack, browser):
+    base = f"http://localhost:{stack['site'].port}"
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    devtools = context.new_cdp_session(tab)
+    devtools.send("WebAuthn.enable")
+    authenticator = devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )["authenticatorId"]
+    password_sign_in(tab, base, "holder")
+    tab.wait_for_url(re.compile(".*/admin/staff/second-factor/set-up/.*"))
+    tab.get_by_role("button", name="Create a passkey").click()
+    tab.wait_for_url(re.compile(".*/admin/staff/second-factor/recovery-codes/.*"))
+    assert len(tab.locator("#recovery-codes li").all_inner_texts()) == 10
+    tab.get_by_role("link", name="I have kept them: continue").click()
+    tab.wait_for_url(base + "/admin/")
+    stored = devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
+    assert len(stored["credentials"]) == 1
+    tab.locator("#logout-form button").click()
+
+    # The next sign-in: the password, then the passkey.
+    password_sign_in(tab, base, "holder")
+    tab.wait_for_url(re.compile(".*/admin/staff/second-factor/[?].*"))
+    count, report = axe_violations(tab)
+    assert count == 0, report
+    tab.get_by_role("button", name="Use your passkey").click()
     tab.wait_for_url(base + "/admin/")
     context.close()

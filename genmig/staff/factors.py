@@ -26,6 +26,11 @@ current_session_key = contextvars.ContextVar("current_session_key", default=None
 current_request = contextvars.ContextVar("current_request", default=None)
 
 
+def passkey_domain(request):
+    """The relying party of passkeys: the host name the site is reached by, without port."""
+    return request.get_host().rsplit(":", 1)[0] if "]" not in request.get_host() else ""
+
+
 def has_second_factor(user):
     return any(
         not isinstance(device, StaticDevice) for device in devices_for_user(user, confirmed=True)
@@ -33,7 +38,9 @@ def has_second_factor(user):
 
 
 def method_of(device):
-    return Method.RECOVERY if isinstance(device, StaticDevice) else Method.TOTP
+    if isinstance(device, StaticDevice):
+        return Method.RECOVERY
+    return Method.TOTP if isinstance(device, TOTPDevice) else Method.PASSKEY
 
 
 def _failure_key(user):
@@ -78,11 +85,16 @@ def confirm_totp_device(request, device):
     """Confirm the device and give the account new recovery codes: return them."""
     device.confirmed = True
     device.save()
+    return new_recovery_codes(request, device)
+
+
+def new_recovery_codes(request, device):
+    """The account's first factor `device` is set up: new recovery codes, returned."""
     StaticDevice.objects.filter(user=device.user).delete()
     recovery = StaticDevice.objects.create(user=device.user, name="Recovery codes")
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
-    record(request, Event.FACTOR_ADDED, Method.TOTP, user=device.user)
+    record(request, Event.FACTOR_ADDED, method_of(device), user=device.user)
     return codes
 
 

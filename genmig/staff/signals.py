@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .records import Event, Method, record
 
@@ -24,6 +25,7 @@ def sign_in_failed(sender, credentials, request=None, **kwargs):
         record(request, Event.FAILED, Method.PASSWORD, username=credentials["username"] or "")
 
 
+@receiver(post_delete, sender=WebAuthnCredential, dispatch_uid="staff.passkey_removed")
 @receiver(post_delete, sender=TOTPDevice, dispatch_uid="staff.totp_removed")
 @receiver(post_delete, sender=StaticDevice, dispatch_uid="staff.static_removed")
 def factor_removed(sender, instance, **kwargs):

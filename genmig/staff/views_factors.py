@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.views import CompleteCredentialAuthenticationView
 
 from genmig.views import login_locked_out
 
 from . import factors
 from .forms import CodeForm, ConfirmAppForm
-from .records import Event, record
+from .records import Event, Method, record
 
 SESSION_NEW_DEVICE = "staff_new_totp_device"
 SESSION_RECOVERY_CODES = "staff_recovery_codes"
@@ -89,6 +90,28 @@ def set_up(request):
         key=" ".join(key[i : i + 4] for i in range(0, len(key), 4)),
         config_url=device.config_url,
     )
+
+
+@staff_login_required
+def passkey_added(request):
+    """Where the set-up page goes once the browser has registered a passkey (the library's
+    view checked it and counts the session as verified): recovery codes, as for an app."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    device = request.user.otp_device
+    if not isinstance(device, WebAuthnCredential):
+        return redirect(reverse("staff:set_up") + "?" + request.GET.urlencode())
+    request.session[SESSION_RECOVERY_CODES] = factors.new_recovery_codes(request, device)
+    return redirect(reverse("staff:recovery_codes") + "?" + request.GET.urlencode())
+
+
+class PasskeySignInView(CompleteCredentialAuthenticationView):
+    """django-otp-webauthn's last step of a passkey check, recorded."""
+
+    def complete_auth(self, device):
+        user = super().complete_auth(device)
+        record(self.request, Event.SIGNED_IN, Method.PASSKEY, user=device.user)
+        return user
 
 
 @staff_login_required
