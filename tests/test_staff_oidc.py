@@ -189,6 +189,19 @@ def start_flow(tab, stack, username="editor"):
     return callback.headers["location"]
 
 
+def test_refused_sign_ins_are_recorded_for_superusers(stack, browser):
+    base = stack["base"]
+    context = browser.new_context()
+    sign_in(context.new_page(), base, "wrong-issuer")
+    context.close()
+    context = browser.new_context()
+    tab = sign_in(context.new_page(), base, "admin")
+    tab.goto(base + "/admin/staff/signinrecord/?event__exact=failed")
+    rows = tab.locator("#result_list tbody tr").all_inner_texts()
+    assert any("ID token refused: Invalid issuer" in row for row in rows), rows
+    context.close()
+
+
 def test_a_tampered_state_is_refused_and_a_replay_too(stack, tab):
     callback = start_flow(tab, stack)
     url = urlsplit(callback)

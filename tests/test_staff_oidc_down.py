@@ -112,3 +112,51 @@ def test_start_up_names_what_is_missing(variables, message):
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_an_id_token_signed_with_another_key_is_refused(oidc_settings):
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from django.core.cache import cache
+    from django.core.exceptions import SuspiciousOperation
+
+    from genmig.staff.oidc import StaffOIDCBackend
+
+    oidc_settings.STAFF_OIDC_ISSUER = issuer = "https://login.example.org/tenant/v2.0"
+    cache.set(f"staff-oidc-discovery:{issuer}", {"issuer": issuer}, 60)
+    providers_key, other_key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2)
+    )
+    claims = {
+        "iss": issuer,
+        "aud": "genmig-website",
+        "sub": "someone",
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 300,
+    }
+    backend = StaffOIDCBackend()
+    good = jwt.encode(claims, providers_key, algorithm="RS256")
+    assert backend._verify_jws(good, providers_key.public_key())["sub"] == "someone"
+    forged = jwt.encode(claims, other_key, algorithm="RS256")
+    with pytest.raises(SuspiciousOperation, match="Signature verification failed"):
+        backend._verify_jws(forged, providers_key.public_key())
+    unsigned = jwt.encode(claims, None, algorithm="none")
+    with pytest.raises(SuspiciousOperation):
+        backend._verify_jws(unsigned, providers_key.public_key())
+
+
+def test_a_password_form_with_a_code_in_its_address_never_reaches_the_provider(
+    oidc_settings, silent_provider, django_user_model
+):
+    """The token request happens only from the callback, after `state` was checked."""
+    oidc_settings.STAFF_OIDC_ISSUER = silent_provider
+    oidc_settings.AUTHENTICATION_BACKENDS = [
+        *oidc_settings.AUTHENTICATION_BACKENDS,
+        "genmig.staff.oidc.StaffOIDCBackend",
+    ]
+    started = time.monotonic()
+    response = Client().post(
+        "/admin/login/?code=stolen&state=forged", {"username": "x", "password": "y"}
+    )
+    assert response.status_code == 200
+    assert time.monotonic() - started < 2  # the silent provider was never asked

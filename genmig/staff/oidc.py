@@ -79,6 +79,13 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
         self.OIDC_RP_IDP_SIGN_KEY = None
 
+    def authenticate(self, request, **kwargs):
+        # Only the callback view, which has checked `state` and passes the nonce and PKCE
+        # verifier kept with it; never a password form with a code in its address.
+        if not kwargs.get("nonce") or not kwargs.get("code_verifier"):
+            return None
+        return super().authenticate(request, **kwargs)
+
     @property
     def OIDC_OP_TOKEN_ENDPOINT(self):  # noqa: N802 (the library's name)
         return discovery()["token_endpoint"]
