@@ -13,7 +13,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from genmig.staff.models import SignInRecord
-from genmig.staff.records import purge_sign_in_records, record, sign_in_records_of
+from genmig.staff.records import (
+    erase_sign_in_records_of,
+    purge_sign_in_records,
+    record,
+    sign_in_records_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -189,11 +194,20 @@ def test_records_are_kept_for_the_retention_days_and_exported_per_person(admin_u
         entry = record(None, "signed-in", "password", user=admin_user)
         SignInRecord.objects.filter(pk=entry.pk).update(when=now - timedelta(days=days))
     record(None, "failed", "password", username="someone-else")
+    record(None, "failed", "password", username="keeper")  # typed, no user
     assert purge_sign_in_records(now=now) == 1
     exported = sign_in_records_of(admin_user)
-    assert [item["event"] for item in exported] == ["signed-in", "signed-in"]
+    assert [item["event"] for item in exported] == ["signed-in", "signed-in", "failed"]
     assert all(item["username"] == "keeper" for item in exported)
-    assert purge_sign_in_records(now=now + timedelta(days=31)) == 3
+    assert purge_sign_in_records(now=now + timedelta(days=31)) == 4
+
+
+def test_one_person_s_records_are_erased(admin_user):
+    record(None, "signed-in", "password", user=admin_user)
+    record(None, "failed", "password", username="keeper")
+    record(None, "failed", "password", username="someone-else")
+    assert erase_sign_in_records_of(admin_user) == 2
+    assert list(SignInRecord.objects.values_list("username", flat=True)) == ["someone-else"]
 
 
 def test_only_superusers_see_the_sign_in_records(django_user_model):

@@ -5,6 +5,7 @@ import ipaddress
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from genmig.http import client_ip
@@ -42,6 +43,11 @@ def purge_sign_in_records(now=None):
     return deleted
 
 
+def _records_of(user):
+    # Failed password sign-ins name the account as typed, without a user.
+    return SignInRecord.objects.filter(Q(user=user) | Q(user=None, username=user.get_username()))
+
+
 def sign_in_records_of(user):
     """One person's records, for an export of their data: a list of plain dicts."""
     return [
@@ -53,5 +59,11 @@ def sign_in_records_of(user):
             "address": entry.address,
             "detail": entry.detail,
         }
-        for entry in SignInRecord.objects.filter(user=user).order_by("when", "pk")
+        for entry in _records_of(user).order_by("when", "pk")
     ]
+
+
+def erase_sign_in_records_of(user):
+    """Delete one person's records (an erasure of their data); return how many."""
+    deleted, _by_model = _records_of(user).delete()
+    return deleted
