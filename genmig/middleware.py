@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 
 from django.conf import settings
@@ -25,8 +26,12 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+ADMIN_PATH = re.compile(r"^/((fr|es)/)?admin/")
+
+
 class PermissionsPolicyMiddleware:
-    """Turn off the browser features the site does not use, on every response.
+    """Turn off the browser features the site does not use, on every response; in the admin,
+    passkeys (PERMISSIONS_POLICY_ADMIN_SELF) are allowed for the site itself.
 
     Placed before WhiteNoise, like the other header middleware, so that static files carry
     the header too.
@@ -35,10 +40,19 @@ class PermissionsPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_OFF)
+        self.admin_header = ", ".join(
+            f"{feature}=(self)"
+            if feature in settings.PERMISSIONS_POLICY_ADMIN_SELF
+            else f"{feature}=()"
+            for feature in settings.PERMISSIONS_POLICY_OFF
+        )
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", self.header)
+        admin = ADMIN_PATH.match(request.path_info)
+        response.headers.setdefault(
+            "Permissions-Policy", self.admin_header if admin else self.header
+        )
         return response
 
 

@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "pages",
     "partners",
     "genmig.apps.GenmigConfig",
+    "genmig.staff",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -77,8 +82,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Staff who signed in with a password reach the admin only past a second factor.
+    "genmig.staff.middleware.SecondFactorMiddleware",
     "genmig.middleware.AdminTimeZoneMiddleware",
 ]
 
@@ -194,6 +202,72 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "genmig.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "genmig.views.login_locked_out"
+
+# Staff sign-in with the IOM account (OpenID Connect; Microsoft Entra ID in production),
+# genmig/staff/oidc.py. All four variables or none: without them only local accounts (a
+# password and a second factor) can sign in.
+STAFF_OIDC_VARIABLES = (
+    "STAFF_OIDC_ISSUER",
+    "STAFF_OIDC_CLIENT_ID",
+    "STAFF_OIDC_CLIENT_SECRET",
+    "STAFF_OIDC_ROLE_GROUPS",
+)
+_oidc = {name: env(name, default="").strip() for name in STAFF_OIDC_VARIABLES}
+_oidc_missing = [name for name, value in _oidc.items() if not value]
+if _oidc_missing and len(_oidc_missing) < len(_oidc):
+    raise ImproperlyConfigured(
+        "Sign-in with the IOM account needs all four STAFF_OIDC_* variables or none; "
+        f"missing: {', '.join(_oidc_missing)} (see .env.example)."
+    )
+STAFF_OIDC_ENABLED = not _oidc_missing
+STAFF_OIDC_ISSUER = _oidc["STAFF_OIDC_ISSUER"].rstrip("/")
+# App role (the ID token's `roles` claim) -> Django group name, or "superuser".
+STAFF_OIDC_ROLE_GROUPS = {}
+for _pair in filter(None, (part.strip() for part in _oidc["STAFF_OIDC_ROLE_GROUPS"].split(","))):
+    _role, _sep, _group = (part.strip() for part in _pair.partition("="))
+    if not (_sep and _role and _group):
+        raise ImproperlyConfigured(
+            f"STAFF_OIDC_ROLE_GROUPS holds {_pair!r}; write role=group pairs separated by "
+            "commas, for example GenMig.Editors=Content editors,GenMig.Admins=superuser."
+        )
+    STAFF_OIDC_ROLE_GROUPS[_role] = _group
+# Seconds to wait for the provider at each step of a sign-in (discovery, keys, token).
+STAFF_OIDC_TIMEOUT = env.float("STAFF_OIDC_TIMEOUT", default=4)
+# mozilla-django-oidc's settings; the provider's endpoints come from its discovery document.
+OIDC_RP_CLIENT_ID = _oidc["STAFF_OIDC_CLIENT_ID"]
+OIDC_RP_CLIENT_SECRET = _oidc["STAFF_OIDC_CLIENT_SECRET"]
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = STAFF_OIDC_TIMEOUT
+OIDC_AUTHENTICATION_CALLBACK_URL = "staff_oidc_callback"
+OIDC_OP_AUTHORIZATION_ENDPOINT = OIDC_OP_TOKEN_ENDPOINT = OIDC_OP_USER_ENDPOINT = ""
+LOGIN_REDIRECT_URL = "/admin/"
+LOGIN_REDIRECT_URL_FAILURE = "/admin/login/"
+if STAFF_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("genmig.staff.oidc.StaffOIDCBackend")
+
+# Admin sessions end when the browser closes and at the latest this many hours after sign-in.
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sign-in records (successes, failures, second factors set up or removed) are kept this many
+# days; `purge_sign_in_records` (genmig/staff/records.py) deletes older ones.
+SIGN_IN_RECORD_RETENTION_DAYS = env.int("SIGN_IN_RECORD_RETENTION_DAYS", default=90)
+# The name authenticator apps show for the site's codes.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="GenMig website")
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor, never in place of the password.
+# A passkey belongs to the site's host name; browsers use it only on these origins (https://
+# and each of DJANGO_ALLOWED_HOSTS unless STAFF_PASSKEY_ORIGINS lists them).
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_RP_ID_CALLABLE = "genmig.staff.factors.passkey_domain"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "STAFF_PASSKEY_ORIGINS",
+    default=[f"https://{host}" for host in ALLOWED_HOSTS if host != "*" and host[:1] != "."],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # HTTPS. In production a TLS-terminating proxy stands in front of every instance and says in
 # DJANGO_PROXY_SSL_HEADER (X-Forwarded-Proto) that the visitor came over HTTPS; the proxy
@@ -350,12 +424,16 @@ PERMISSIONS_POLICY_OFF = [
     "midi",
     "payment",
     "picture-in-picture",
+    "publickey-credentials-create",
     "publickey-credentials-get",
     "screen-wake-lock",
     "serial",
     "usb",
     "xr-spatial-tracking",
 ]
+
+# Turned on for the site's own pages in the admin only: passkeys (WebAuthn).
+PERMISSIONS_POLICY_ADMIN_SELF = ["publickey-credentials-create", "publickey-credentials-get"]
 
 # Everything to standard output, one line per event (a traceback included), for the
 # process manager or container runtime to collect.

@@ -6,6 +6,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from genmig.query import page_number, reads_query
+from genmig.staff.views_factors import PasskeySignInView
+from genmig.staff.views_oidc import CallbackView
 from genmig.views import healthz, media
 from pages.sitemaps import sitemaps
 from pages.views import robots_txt
@@ -23,10 +25,20 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    # The redirect URI registered at the provider: one address, whatever the language.
+    path("admin/oidc/callback/", CallbackView.as_view(), name="staff_oidc_callback"),
+    # Passkeys: django-otp-webauthn's steps; its last sign-in step records the sign-in.
+    path(
+        "admin/passkeys/authentication/complete/",
+        PasskeySignInView.as_view(),
+        name="staff_passkey_complete",
+    ),
+    path("admin/passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     *([] if settings.MEDIA_BUCKET else [re_path(r"^media/(?P<path>.+)$", media, name="media")]),
 ]
 # English at the unprefixed addresses, French under /fr/, Spanish under /es/.
 urlpatterns += i18n_patterns(
+    path("admin/staff/", include("genmig.staff.urls")),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     # Pages last: its /<slug>/ pattern catches every other single-segment path.

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 
 from pages.models import Page
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, in_ci, java, missing_tools
+from tests.helpers import sign_in_verified
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,7 +84,7 @@ def staff_client(db, django_user_model):
         username="editor", email="editor@iom.int", password="a-long-test-password"
     )
     staff = Client()
-    staff.force_login(user)
+    sign_in_verified(staff, user)
     return staff
 
 

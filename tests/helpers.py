@@ -32,3 +32,18 @@ def learn_the_clock():
 
     found = cache.get_many([GENERATION_KEY, CLOCK_KEY])
     clock_deadline(found, _current_generation(found), time.time())
+
+
+def sign_in_verified(client, user):
+    """Sign the test client in as `user`, second factor given, as after a password sign-in
+    and an authenticator app code (local accounts reach the admin only so)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="Authenticator app")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

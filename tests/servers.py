@@ -5,6 +5,7 @@ front of the instances does, so the instances run with exactly the production se
 """
 
 import http.client
+import itertools
 import os
 import secrets
 import signal
@@ -83,6 +84,31 @@ def create_editor(env, password):
         "--email",
         "editor@iom.int",
     )
+    give_second_factor(env, "editor")
+
+
+# Local accounts need a second factor: test accounts get an authenticator app and these
+# recovery codes, and each sign-in of the run uses the next one (each works once).
+RECOVERY_CODES = [f"recovery{n:05d}" for n in range(300)]
+_next_code = itertools.count()
+SECOND_FACTOR = """
+from django.contrib.auth.models import User
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+for user in User.objects.filter(username__in={usernames!r}):
+    TOTPDevice.objects.create(user=user, name="Authenticator app")
+    device = StaticDevice.objects.create(user=user, name="Recovery codes")
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=t) for t in {codes!r}])
+"""
+
+
+def give_second_factor(env, *usernames):
+    """An authenticator app and the recovery codes for the accounts (in `env`'s database)."""
+    manage(env, "shell", "-c", SECOND_FACTOR.format(usernames=usernames, codes=RECOVERY_CODES))
+
+
+def next_recovery_code():
+    return RECOVERY_CODES[next(_next_code)]
 
 
 def postgres_url():
@@ -261,6 +287,12 @@ class Browser:
             "POST", path, headers=headers, body=urlencode(fields, True), source=self.source
         )
         self._keep_cookies(response)
+        return response
+
+    def second_factor(self, instance, path="/admin/staff/second-factor/"):
+        """The second step of a password sign-in: a recovery code."""
+        response = self.submit(instance, path, {"code": next_recovery_code(), "next": "/admin/"})
+        assert response.status == 302, response
         return response
 
     def submit(self, instance, path, changes=None):

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from pages.models import Resource, SiteSettings, Update
-from tests.helpers import learn_the_clock, tags
+from tests.helpers import learn_the_clock, sign_in_verified, tags
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -143,7 +143,7 @@ def test_a_storage_error_removing_the_old_file_is_logged_not_a_server_error(
     (old / "kept").mkdir(parents=True)
     editor = django_user_model.objects.create_superuser("remover", "r@iom.int", "a-long-password")
     staff = Client(raise_request_exception=False)
-    staff.force_login(editor)
+    sign_in_verified(staff, editor)
     form = {"title_en": "Brief", "type": "report", "publisher": "IOM", "year": 2024,
             "summary_en": "Short.", "position": 100, "published": "on"}  # fmt: skip
     replacement = SimpleUploadedFile("b.pdf", PDF + b"%new\n", "application/pdf")

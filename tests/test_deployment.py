@@ -58,7 +58,10 @@ def site(site_env, tmp_path_factory):
 
 
 def sign_in(instance, username, password, browser):
-    return browser.submit(instance, LOGIN, {"username": username, "password": password})
+    response = browser.submit(instance, LOGIN, {"username": username, "password": password})
+    if response.status == 302:
+        browser.second_factor(instance)
+    return response
 
 
 def recorded_addresses(database):

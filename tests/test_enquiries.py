@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from partners import notifications
 from partners.forms import FORM_MAX_AGE, sign_start
 from partners.models import Enquiry, RecentSubmission
+from tests.helpers import sign_in_verified
 
 from .helpers import tags
 
@@ -711,7 +712,7 @@ def handler_client(db, django_user_model):
     )
     user.groups.add(Group.objects.get(name="Enquiry handlers"))
     signed_in = Client()
-    signed_in.force_login(user)
+    sign_in_verified(signed_in, user)
     signed_in.user = user
     return signed_in
 
@@ -740,7 +741,7 @@ def test_content_editors_do_not_see_enquiries(django_user_model):
     )
     editor.groups.add(Group.objects.get(name="Content editors"))
     signed_in = Client()
-    signed_in.force_login(editor)
+    sign_in_verified(signed_in, editor)
     make_enquiry()
     assert signed_in.get("/admin/partners/enquiry/").status_code == 403
     assert "/admin/partners/enquiry/" not in signed_in.get("/admin/").content.decode()

@@ -244,6 +244,7 @@ def sign_in(site):
         site, "/admin/login/?next=/admin/", {"username": "editor", "password": PASSWORD}
     )
     assert response.status == 302 and response.header("Location") == "/admin/", response
+    editor.second_factor(site)
     return editor
 
 

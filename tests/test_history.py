@@ -15,6 +15,7 @@ from pages import history
 from pages.history import marked_words
 from pages.models import Page, Resource, SiteSettings, Update
 from partners.models import Benefit, Partner
+from tests.helpers import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def editor(django_user_model):
 @pytest.fixture
 def editor_client(editor):
     client = Client()
-    client.force_login(editor)
+    sign_in_verified(client, editor)
     return client
 
 
@@ -296,7 +297,7 @@ def test_the_content_editors_may_see_history_restore_and_recover_but_handlers_ma
     )
     handler.groups.add(Group.objects.get(name="Enquiry handlers"))
     other = Client()
-    other.force_login(handler)
+    sign_in_verified(other, handler)
     assert other.get(f"/admin/pages/page/{page.pk}/history/{version.pk}/").status_code == 403
     assert other.post(f"/admin/pages/page/{page.pk}/history/{version.pk}/").status_code == 403
     assert other.get("/admin/partners/enquiry/").status_code == 200

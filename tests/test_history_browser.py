@@ -10,7 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import signed_in_tab
-from tests.servers import Gunicorn, manage, production_env, require_redis
+from tests.servers import Gunicorn, give_second_factor, manage, production_env, require_redis
 from tests.test_browser import AXE_TAGS, axe_report
 
 PASSWORD = "a-long-test-password-for-the-browser"
@@ -45,6 +45,7 @@ def server(tmp_path_factory):
     )
     manage(env, "migrate", "--noinput")
     output = manage(env, "shell", "-c", SETUP).stdout
+    give_second_factor(env, "writer")
     keys = next(line for line in output.splitlines() if line.startswith("KEYS "))
     page_pk, partner_pk = keys.split()[1:]
     instance = Gunicorn(env, folder / "gunicorn.log").start()

@@ -15,6 +15,7 @@ from tests.servers import (
     Browser,
     Gunicorn,
     PostgresDatabase,
+    give_second_factor,
     manage,
     postgres_url,
     production_env,
@@ -62,6 +63,7 @@ def site(tmp_path_factory):
                 "--email",
                 f"{username}@iom.int",
             )
+        give_second_factor(env, "editor", "second-editor")
         for name in ("a", "b"):
             # Both answer to one host name, as behind a load balancer.
             instances.append(Gunicorn(env, logs / f"{name}.log", host="localhost").start())
@@ -76,6 +78,8 @@ def site(tmp_path_factory):
 def sign_in(instance, username, password, address):
     browser = Browser(forwarded_for=address)
     response = browser.submit(instance, LOGIN, {"username": username, "password": password})
+    if response.status == 302:
+        browser.second_factor(instance)
     return browser, response
 
 

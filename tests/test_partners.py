@@ -9,7 +9,7 @@ from django.test import Client
 from PIL import Image
 
 from partners.models import Benefit, Partner, PartnerType
-from tests.helpers import learn_the_clock, tags
+from tests.helpers import learn_the_clock, sign_in_verified, tags
 
 BENEFITS_IN_ORDER = [
     "Closed multi-stakeholder dialogues",
@@ -304,7 +304,7 @@ def test_content_editors_edit_content_and_nothing_else(django_user_model):
     )
     editor.groups.add(Group.objects.get(name="Content editors"))
     browser = Client()
-    browser.force_login(editor)
+    sign_in_verified(browser, editor)
     for url in [
         "/admin/pages/page/",
         "/admin/partners/partner/",

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import signed_in_tab
-from tests.servers import Gunicorn, manage, production_env, require_redis
+from tests.servers import Gunicorn, give_second_factor, manage, production_env, require_redis
 from tests.test_admin_browser import RECORD_VIOLATIONS
 from tests.test_browser import axe_report
 
@@ -45,6 +45,7 @@ def server(tmp_path_factory):
     )
     manage(env, "migrate", "--noinput")
     manage(env, "shell", "-c", EDITOR)
+    give_second_factor(env, "writer")
     instance = Gunicorn(env, folder / "gunicorn.log").start()
     yield instance
     instance.stop()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from pages.models import LinkCheck, Page, Resource, Update
 from partners.models import Benefit, Enquiry, Partner
+from tests.helpers import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def editor_client(django_user_model):
     user.groups.add(Group.objects.get(name="Content editors"))
     user.groups.add(Group.objects.get(name="Enquiry handlers"))
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     return client
 
 
@@ -181,7 +182,7 @@ def test_enquiry_handlers_see_only_the_enquiries(django_user_model):
     )
     user.groups.add(Group.objects.get(name="Enquiry handlers"))
     client = Client()
-    client.force_login(user)
+    sign_in_verified(client, user)
     found = counts(client.get("/admin/").content.decode())
     assert "/admin/partners/enquiry/?status__exact=new" in found
     assert not any(url.startswith("/admin/pages/") for url in found)

@@ -1,0 +1,1 @@
+"""Staff sign-in: the IOM account (OpenID Connect), second factors, sign-in records."""
