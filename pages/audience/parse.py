@@ -104,7 +104,7 @@ def referring_host(referrer):
 
 
 class Hit:
-    """A counted line: a page view, a download or a search."""
+    """A line that is counted (a page view, a download or a search) or left out."""
 
     __slots__ = (
         "address",
@@ -118,72 +118,79 @@ class Hit:
         "term",
     )
 
-    def __init__(self, **fields):
-        for name in self.__slots__:
-            setattr(self, name, fields.get(name))
+    def __init__(self, date, hour):
+        self.date = date
+        self.hour = hour
+        self.address = self.agent = self.path = self.referrer = self.term = self.results = None
+        self.language = ""
 
 
-def read(line, prefixes):
-    """(kind, detail) for one line (bytes): (PAGE|DOCUMENT|SEARCH, Hit), (LEFT_OUT, Hit without
-    path) or (SKIPPED, why)."""
-    if len(line) > MAX_LINE:
-        return SKIPPED, "too long"
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        return SKIPPED, "not UTF-8"
-    match = LINE.match(text)
-    if not match:
-        return SKIPPED, "not a line of the log format"
-    try:
-        date = parse_date(match["date"])
-    except (KeyError, ValueError):
-        return SKIPPED, "not a line of the log format"
-    hit = Hit(date=date, hour=int(match["hour"]))
-    status = int(match["status"])
-    parts = match["request"].split(" ")
-    if status >= 400 or (300 <= status < 400 and status != 304) or len(parts) != 3:
-        return LEFT_OUT, hit
-    if parts[0] != "GET" or is_crawler(match["agent"]):
-        return LEFT_OUT, hit
-    target = parts[1]
-    if not target.startswith("/"):
-        return LEFT_OUT, hit
-    path, _mark, query = target.partition("?")
-    try:
-        path = unquote(unescape(path), errors="strict")
-    except UnicodeDecodeError:
-        return SKIPPED, "address not UTF-8"
-    if len(path) > MAX_PATH:
-        return SKIPPED, "address too long"
-    if CONTROL.search(path):
-        return SKIPPED, "control characters in the address"
-    if path.startswith(NOT_PAGES) or ADMIN.match(path):
-        return LEFT_OUT, hit
-    hit.language = settings.LANGUAGE_CODE
-    prefix = path[:4]
-    if prefix in prefixes:
-        hit.language = prefixes[prefix]
-        path = path[3:]
-    hit.address = match["address"]
-    hit.agent = match["agent"]
-    if path.startswith(settings.MEDIA_URL):
-        # Whole downloads only: a PDF viewer's range requests (206) are parts of one.
-        if path.rpartition(".")[2].lower() not in DOCUMENT_EXTENSIONS or status != 200:
+class Reader:
+    """Reads lines with the site's settings (languages, media address) looked up once."""
+
+    def __init__(self):
+        self.default_language = settings.LANGUAGE_CODE
+        self.prefixes = language_prefixes()
+        self.media = settings.MEDIA_URL
+
+    def read(self, line):
+        """(kind, detail) for one line (bytes): (PAGE|DOCUMENT|SEARCH, Hit), (LEFT_OUT, Hit)
+        or (SKIPPED, why)."""
+        if len(line) > MAX_LINE:
+            return SKIPPED, "too long"
+        try:
+            match = LINE.match(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            return SKIPPED, "not UTF-8"
+        if not match:
+            return SKIPPED, "not a line of the log format"
+        try:
+            hit = Hit(parse_date(match["date"]), int(match["hour"]))
+        except (KeyError, ValueError):
+            return SKIPPED, "not a line of the log format"
+        status = int(match["status"])
+        parts = match["request"].split(" ")
+        if status >= 400 or (300 <= status < 400 and status != 304) or len(parts) != 3:
             return LEFT_OUT, hit
+        target = parts[1]
+        if parts[0] != "GET" or not target.startswith("/") or is_crawler(match["agent"]):
+            return LEFT_OUT, hit
+        path, _mark, query = target.partition("?")
+        if "%" in path or "\\x" in path:
+            try:
+                path = unquote(unescape(path), errors="strict")
+            except UnicodeDecodeError:
+                return SKIPPED, "address not UTF-8"
+        if len(path) > MAX_PATH:
+            return SKIPPED, "address too long"
+        if CONTROL.search(path):
+            return SKIPPED, "control characters in the address"
+        if path.startswith(NOT_PAGES) or ADMIN.match(path):
+            return LEFT_OUT, hit
+        hit.language = self.prefixes.get(path[:4], self.default_language)
+        if path[:4] in self.prefixes:
+            path = path[3:]
+        hit.address = match["address"]
+        hit.agent = match["agent"]
+        if path.startswith(self.media):
+            # Whole downloads only: a PDF viewer's range requests (206) are parts of one.
+            if path.rpartition(".")[2].lower() not in DOCUMENT_EXTENSIONS or status != 200:
+                return LEFT_OUT, hit
+            hit.path = path
+            hit.language = ""
+            return DOCUMENT, hit
+        if not path.endswith("/") or path.endswith("/feed/"):
+            return LEFT_OUT, hit
+        if path == "/search/" and query:
+            return search(hit, query, match["results"])
         hit.path = path
-        hit.language = ""
-        return DOCUMENT, hit
-    if not path.endswith("/") or path.endswith("/feed/"):
-        return LEFT_OUT, hit
-    if path == "/search/" and query:
-        return search(hit, query, match["results"])
-    hit.path = path
-    try:
-        hit.referrer = referring_host(unescape(match["referrer"]))
-    except UnicodeDecodeError:
-        hit.referrer = ""
-    return PAGE, hit
+        referrer = match["referrer"]
+        if referrer != "-":
+            try:
+                hit.referrer = referring_host(unescape(referrer))
+            except UnicodeDecodeError:
+                hit.referrer = ""
+        return PAGE, hit
 
 
 def search(hit, query, results):
