@@ -223,10 +223,32 @@ def test_purge_audience_deletes_the_figures_older_than_the_retention_period(tmp_
     ImportedLog.objects.filter(first_line__isnull=False).update(
         imported_at=timezone.now() - datetime.timedelta(days=401)
     )
-    assert purge_audience() == 1 + 1 + 1 + 1 + 2
-    for model in (AudienceDay, PathViews, ReferrerCount, SearchCount):
+    # The search "x" made by one visitor a day: past the 30 days shown, it goes too.
+    assert purge_audience() == 1 + 1 + 1 + 1 + 2 + 1
+    for model in (AudienceDay, PathViews, ReferrerCount):
         assert list(model.objects.values_list("day", flat=True).distinct()) == [kept_day]
+    assert not SearchCount.objects.exists()
     assert purge_audience() == 0
+
+
+def test_a_search_fewer_than_three_visitors_made_goes_once_it_can_no_longer_be_shown(tmp_path):
+    today = timezone.localdate()
+    for age in (31, 31, 30, 29):
+        day = today - datetime.timedelta(days=age)
+        import_lines(
+            tmp_path,
+            [
+                line("/search/?q=jane+doe", day=day, address=f"127.0.0.{age}"),
+                line("/search/?q=visa", day=day, address=f"127.0.0.{age}"),
+            ],
+            name=f"{day}-{age}.log",
+        )
+    SearchCount.objects.filter(
+        term="jane doe", day__gt=today - datetime.timedelta(days=31)
+    ).delete()
+    # "visa": 3 visitors over the days kept, kept; "jane doe": 1 visitor, 31 days ago, gone.
+    assert purge_audience() == 1
+    assert set(SearchCount.objects.values_list("term", flat=True)) == {"visa"}
 
 
 def test_a_search_shows_only_once_three_visitors_made_it(tmp_path, editor_client):

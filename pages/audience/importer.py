@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from ..models import AudienceDay, ImportedLog, OpenVisitor, PathViews, ReferrerCount, SearchCount
@@ -280,12 +281,25 @@ def import_log(path):
 
 
 def purge_audience(now=None):
-    """Delete the figures older than AUDIENCE_RETENTION_DAYS; the number of rows deleted."""
+    """Delete the figures older than AUDIENCE_RETENTION_DAYS, and the searches past the period
+    the start page shows that fewer than MIN_SEARCH_VISITORS visitors made (they can never be
+    shown); the number of rows deleted."""
+    from .figures import MIN_SEARCH_VISITORS, PERIOD_DAYS
+
     now = now or timezone.now()
-    cutoff = timezone.localdate(now) - datetime.timedelta(days=settings.AUDIENCE_RETENTION_DAYS)
+    today = timezone.localdate(now)
+    cutoff = today - datetime.timedelta(days=settings.AUDIENCE_RETENTION_DAYS)
     deleted = 0
     for model in (PathViews, ReferrerCount, SearchCount, OpenVisitor, AudienceDay):
         deleted += model.objects.filter(day__lt=cutoff).delete()[0]
+    shown = (
+        SearchCount.objects.values("term")
+        .annotate(people=Sum("visitors"))
+        .filter(people__gte=MIN_SEARCH_VISITORS)
+        .values("term")
+    )
+    past = today - datetime.timedelta(days=PERIOD_DAYS)
+    deleted += SearchCount.objects.filter(day__lt=past).exclude(term__in=shown).delete()[0]
     old = now - datetime.timedelta(days=settings.AUDIENCE_RETENTION_DAYS)
     deleted += ImportedLog.objects.filter(imported_at__lt=old).delete()[0]
     return deleted
