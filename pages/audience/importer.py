@@ -128,11 +128,12 @@ def search_key(visitor, language, term):
     return hashlib.blake2b(f"{visitor}\n{language}\n{term}".encode(), digest_size=12).hexdigest()
 
 
-def new_keys(date, keys):
-    """Which of `keys` the day has not seen before; records them."""
+def new_keys(date, keys, known_day):
+    """Which of `keys` the day has not seen before; records them. Looked up only if the day
+    had keys before (`known_day`)."""
     keys = list(keys)
     seen = set()
-    if OpenVisitor.objects.filter(day=date).exists():
+    if known_day:
         for start in range(0, len(keys), BATCH):
             chunk = keys[start : start + BATCH]
             seen.update(
@@ -146,34 +147,39 @@ def new_keys(date, keys):
             f'INSERT INTO {table} ("day", "key") VALUES (%s, %s) ON CONFLICT DO NOTHING',  # noqa: S608
             [(date, key) for key in fresh],
         )
-    return set(fresh)
+    return fresh
 
 
-def upsert(model, date, unique, rows):
-    """Add `rows` ({unique values: {field: amount or value}}) to the day's rows of `model`:
-    amounts in `add` are added to what is stored, the others replace it."""
-    if not rows:
-        return
+def upsert(model, date, unique, rows, added=("views",), kept=()):
+    """Write `rows` ((unique values, {field: value}) pairs) into the day's rows of `model`,
+    BATCH at a time: the `added` fields are added to what is stored; the `kept` ones keep
+    what is stored when the new value is None; others replace it."""
+    known = (*added, *kept)
     stored = {
-        tuple(getattr(row, name) for name in unique): row for row in model.objects.filter(day=date)
+        row[: len(unique)]: row[len(unique) :]
+        for row in model.objects.filter(day=date).values_list(*unique, *known)
     }
-    fields = set()
-    objects = []
-    for values, changes in rows.items():
-        row = stored.get(values) or model(day=date, **dict(zip(unique, values, strict=True)))
-        for name, (how, amount) in changes.items():
-            fields.add(name)
-            if how == "add":
-                setattr(row, name, (getattr(row, name) or 0) + amount)
-            elif amount is not None:
-                setattr(row, name, amount)
-        objects.append(row)
+    batch, fields = [], None
+    for values, changes in rows:
+        before = stored.get(values)
+        if before:
+            for name, old in zip(known, before, strict=True):
+                if name in added:
+                    changes[name] += old or 0
+                elif changes[name] is None:
+                    changes[name] = old
+        fields = fields or sorted(changes)
+        batch.append(model(day=date, **dict(zip(unique, values, strict=True)), **changes))
+        if len(batch) == BATCH:
+            write(model, batch, unique, fields)
+            batch = []
+    if batch:
+        write(model, batch, unique, fields)
+
+
+def write(model, rows, unique, fields):
     model.objects.bulk_create(
-        objects,
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["day", *unique],
-        update_fields=sorted(fields),
+        rows, update_conflicts=True, unique_fields=["day", *unique], update_fields=fields
     )
 
 
@@ -181,45 +187,51 @@ def store(counts):
     """Add one file's counts to the database (inside the caller's transaction)."""
     for date, day in sorted(counts.days.items()):
         stored, _created = AudienceDay.objects.select_for_update().get_or_create(day=date)
-        visitors = new_keys(date, day.visitors)
-        searchers = {}
-        for (language, term), keys in day.searchers.items():
-            searchers[(language, term)] = {search_key(key, language, term) for key in keys}
-        fresh = new_keys(date, set().union(*searchers.values())) if searchers else set()
+        known = OpenVisitor.objects.filter(day=date).exists()
+        visitors = len(new_keys(date, day.visitors, known))
+        day.visitors = None
+        term_of = {
+            search_key(visitor, *term): term
+            for term, keys in day.searchers.items()
+            for visitor in keys
+        }
+        day.searchers = None
+        new_searchers = Counter(term_of[key] for key in new_keys(date, term_of, known))
         AudienceDay.objects.filter(pk=stored.pk).update(
             views=stored.views + day.views,
             downloads=stored.downloads + day.downloads,
             searches=stored.searches + day.searches,
-            visitors=stored.visitors + len(visitors),
+            visitors=stored.visitors + visitors,
             left_out=stored.left_out + day.left_out,
         )
         upsert(
             PathViews,
             date,
             ("path", "language"),
-            {
-                (path, language): {"views": ("add", views), "kind": ("set", kind)}
+            (
+                ((path, language), {"views": views, "kind": kind})
                 for (path, language, kind), views in day.paths.items()
-            },
+            ),
         )
         upsert(
             ReferrerCount,
             date,
             ("host",),
-            {(host,): {"views": ("add", views)} for host, views in day.referrers.items()},
+            (((host,), {"views": views}) for host, views in day.referrers.items()),
         )
         upsert(
             SearchCount,
             date,
             ("language", "term"),
-            {
-                key: {
-                    "searches": ("add", searches),
-                    "visitors": ("add", len(searchers[key] & fresh)),
-                    "results": ("set", results),
-                }
-                for key, (searches, results) in day.terms.items()
-            },
+            (
+                (
+                    term,
+                    {"searches": searches, "visitors": new_searchers[term], "results": results},
+                )
+                for term, (searches, results) in day.terms.items()
+            ),
+            added=("searches", "visitors"),
+            kept=("results",),
         )
     complete_days(counts.latest)
 
