@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -367,3 +367,15 @@ def editor_client(django_user_model):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_a_log_that_cannot_be_read_is_named_and_the_others_are_counted(tmp_path):
+    good = tmp_path / "access.log"
+    good.write_text(line("/background/"))
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="Some logs could not be read"):
+        call_command(
+            "import_audience", str(tmp_path / "missing.log"), str(good), stdout=out, stderr=err
+        )
+    assert "missing.log: cannot be read (No such file or directory)." in err.getvalue()
+    assert views("/background/") == 1
