@@ -14,6 +14,8 @@ machine's limit), and the time an edit takes to show through the front.
 Then it seeds 10,000 updates and resources (in English, a third also in French and Spanish),
 indexes them for the site search, and measures search results pages next to /background/,
 both rendered for every request (a second gunicorn with the page cache off), in the same run.
+Last, it times `manage.py import_audience` on a generated day of 100,000 and 1,000,000 lines
+of the front's access log, with its peak memory (bench/audience.py).
 Everything it starts, it stops; results also go to var/bench/results.txt.
 """
 
@@ -31,6 +33,8 @@ import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import audience
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -530,6 +534,7 @@ def main():
         uncached = f"http://{HOST}:{uncached_port}"
         background = wrk(uncached + "/background/")
         searches = [(path, wrk(uncached + path)) for path in SEARCH_PATHS]
+        audience_lines = audience.run(env)
     finally:
         stack.close()
         if copies:
@@ -582,6 +587,8 @@ def main():
             f"  p99 {figures['p99']:>8}  err {figures['errors']}  p50 x{ratio:.2f} ({verdict});"
             f" page 2: {search_queries[path]} queries, {search_sizes[path]} bytes"
         )
+    lines.append("")
+    lines += audience_lines
     text = "\n".join(lines)
     say(text)
     (OUT / "results.txt").write_text(text + "\n")

@@ -378,6 +378,8 @@ ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)
 ENQUIRY_RETRY_SECONDS = env.int("ENQUIRY_RETRY_SECONDS", default=10)
 # How long enquiries are kept; the privacy notice says so and purge_enquiries deletes older ones.
 ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=730)
+# How long the daily audience figures (manage.py import_audience) are kept.
+AUDIENCE_RETENTION_DAYS = env.int("AUDIENCE_RETENTION_DAYS", default=400)
 # The client address is REMOTE_ADDR unless the site runs behind this many reverse proxies,
 # each adding the address it saw to X-Forwarded-For. Never set it higher than the real
 # number of proxies: the header would then tell whatever a visitor wants it to.

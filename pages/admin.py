@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from .attention import MissingLanguageFilter, NotUpdatedFilter
+from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
 from .editing import LanguageFormMixin, ScheduleAdminMixin
 from .history import HistoryAdmin
 from .models import LinkCheck, Page, Resource, SiteSettings, Update
@@ -53,7 +53,9 @@ class PublishActionsMixin:
 
 
 @admin.register(Page)
-class PageAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
+class PageAdmin(
+    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+):
     list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
     list_display_links = ["title"]
     list_editable = ["nav_position"]
@@ -79,7 +81,9 @@ class PageAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, Cont
 
 
 @admin.register(Resource)
-class ResourceAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
+class ResourceAdmin(
+    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+):
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
     list_filter = ["type", "published", "year"]
@@ -112,7 +116,9 @@ class UpdateForm(forms.ModelForm):
 
 
 @admin.register(Update)
-class UpdateAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
+class UpdateAdmin(
+    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+):
     form = UpdateForm
     list_display = ["title", "kind", "date", "start", "image_preview", "published"]
     list_filter = ["kind", "published", "date"]

@@ -225,3 +225,25 @@ def sections(request):
         broken_links_section(request),
     ]
     return [section for section in found if section and section["items"]]
+
+
+def audience_section(request):
+    """ "What visitors read" (pages/audience/figures.py), for those who edit what they read."""
+    from .audience.figures import audience
+    from .models import Page
+
+    if not can_view(request, Page):
+        return None
+    return audience()
+
+
+class AudienceViewsMixin:
+    """An item's change form says how often its page (or document) was read in the last 30
+    days, in one query."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            from .audience.figures import item_views
+
+            context["audience_views"] = item_views(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)

@@ -215,6 +215,9 @@ def search_view(request):
             if paginator.count == 0:
                 context["suggestion"] = search.suggestion(parsed, language)
     response = render(request, "pages/search.html", context)
+    if "paginator" in context:
+        # For the front's access log (manage.py import_audience): searches that find nothing.
+        response["X-Search-Results"] = str(context["paginator"].count)
     # Results pages are for people: search engines are asked not to index them.
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pages.admin import ContentAdmin, PublishActionsMixin
+from pages.attention import AudienceViewsMixin
 from pages.editing import LanguageFormMixin, ScheduleAdminMixin
 
 from . import notifications
@@ -18,7 +19,9 @@ from .models import Benefit, Enquiry, Partner
 
 
 @admin.register(Partner)
-class PartnerAdmin(ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin):
+class PartnerAdmin(
+    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+):
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
     list_display_links = ["logo_preview", "name"]
     list_editable = ["position"]

@@ -110,6 +110,13 @@ def render(
     site = substitute(site, "/var/cache/nginx/genmig", str(folder / "cache"))
     site = substitute(
         site,
+        "access_log /var/log/nginx/genmig-access.log genmig_audience",
+        f"access_log {folder / 'genmig-access.log'} genmig_audience"
+        if access_log
+        else "access_log off; #",
+    )
+    site = substitute(
+        site,
         "/etc/nginx/snippets/genmig-security-headers.conf",
         str(folder / "genmig-security-headers.conf"),
     )

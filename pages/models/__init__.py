@@ -1,6 +1,15 @@
 """The pages app's models, one module per kind: the schedule every public item shares, the
-content (pages, resources, site settings), updates, the link check and the search index."""
+content (pages, resources, site settings), updates, the link check, the search index and the
+audience figures."""
 
+from .audience import (
+    AudienceDay,
+    ImportedLog,
+    OpenVisitor,
+    PathViews,
+    ReferrerCount,
+    SearchCount,
+)
 from .content import Page, Resource, SiteSettings
 from .links import LinkCheck
 from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
@@ -8,6 +17,12 @@ from .search import SearchDocument
 from .updates import ZONE_CITIES, Update, UpdateQuerySet, store_renditions
 
 __all__ = [
+    "AudienceDay",
+    "ImportedLog",
+    "OpenVisitor",
+    "PathViews",
+    "ReferrerCount",
+    "SearchCount",
     "ZONE_CITIES",
     "LinkCheck",
     "Page",
