@@ -27,6 +27,7 @@ from pages.models import (
     Update,
 )
 from partners.models import Partner
+from tests.helpers import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -364,9 +365,7 @@ def editor_client(django_user_model):
         username="writer", password="a-long-test-password", is_staff=True
     )
     user.groups.add(Group.objects.get(name="Content editors"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in_verified(Client(), user)
 
 
 def test_a_log_that_cannot_be_read_is_named_and_the_others_are_counted(tmp_path):

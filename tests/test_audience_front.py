@@ -11,6 +11,7 @@ import time
 import pytest
 
 from deploy.nginx import local
+from tests.browser import give_code
 from tests.servers import (
     Gunicorn,
     PostgresDatabase,
@@ -190,7 +191,7 @@ def test_the_section_and_a_change_form_pass_axe(stack, imported, open_tab, tmp_p
     tab.fill("#id_username", "editor")
     tab.fill("#id_password", PASSWORD)
     tab.click("input[type=submit]")
-    tab.wait_for_url(base + "/admin/")
+    give_code(tab, base)
     reports = []
     for width in (360, 1280):
         tab.set_viewport_size({"width": width, "height": 900})
