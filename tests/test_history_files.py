@@ -13,6 +13,7 @@ from reversion.models import Revision, Version
 
 from pages.models import Resource, Update
 from partners.models import Partner
+from tests.helpers import sign_in_verified
 from tests.test_updates import photo, rendition_files, upload
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,7 @@ def editor_client(django_user_model):
         username="writer", password="a-long-test-password", is_staff=True
     )
     user.groups.add(Group.objects.get(name="Content editors"))
-    client = Client()
-    client.force_login(user)
-    return client
+    return sign_in_verified(Client(), user)
 
 
 @pytest.fixture

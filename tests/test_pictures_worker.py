@@ -39,6 +39,7 @@ def site(tmp_path_factory):
         instance, "/admin/login/?next=/admin/", {"username": "editor", "password": PASSWORD}
     )
     assert response.status == 302, response
+    editor.second_factor(instance)
     yield instance, editor
     instance.stop()
 
