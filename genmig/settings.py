@@ -302,6 +302,25 @@ ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)
 ENQUIRY_RETRY_SECONDS = env.int("ENQUIRY_RETRY_SECONDS", default=10)
 # How long enquiries are kept; the privacy notice says so and purge_enquiries deletes older ones.
 ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=730)
+# Personal data: how long each kind is kept. `manage.py purge_personal_data` (daily, from cron)
+# deletes what is older, and the privacy notice states the same periods (genmig/personal_data.py).
+# Enquiries marked spam, whether caught by the robot trap or by staff.
+SPAM_ENQUIRY_RETENTION_DAYS = env.int("SPAM_ENQUIRY_RETENTION_DAYS", default=30)
+# Records of sign-ins and failed attempts to the admin (addresses, browsers).
+SIGN_IN_RECORD_RETENTION_DAYS = env.int("SIGN_IN_RECORD_RETENTION_DAYS", default=90)
+# Erasures are logged here as well as in the database (a keyed hash of the address and the time,
+# never the address), so that restoring an older backup erases again whom it must. Keep the file
+# where backups are kept apart from the database, and never edit it by hand.
+ERASURE_LOG_FILE = Path(env("ERASURE_LOG_FILE", default=str(BASE_DIR / "var" / "erasures.jsonl")))
+
+# Backups (`manage.py backup`): where archives are written, and for how many days they are kept
+# (the newest is always kept). They hold personal data too, so the privacy notice states it.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)
+# Folder of PostgreSQL's client programs (pg_dump, pg_restore) of the server's major version;
+# unset, /usr/lib/postgresql/<server version>/bin (Debian) or the PATH's.
+PG_BIN_DIR = env("PG_BIN_DIR", default="")
+
 # The client address is REMOTE_ADDR unless the site runs behind this many reverse proxies,
 # each adding the address it saw to X-Forwarded-For. Never set it higher than the real
 # number of proxies: the header would then tell whatever a visitor wants it to.
