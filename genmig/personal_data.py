@@ -105,7 +105,7 @@ def _attempts_of(model, email, before=None):
 def export_sign_in_attempts(email):
     return [
         {
-            "kind": model._meta.verbose_name,
+            "kind": model._meta.model_name,
             "username": attempt.username,
             "address": attempt.ip_address,
             "browser": attempt.user_agent,
@@ -257,6 +257,11 @@ ERASERS = [
 
 # Where the addresses that data is kept under are found, to replay erasures after a restore.
 ADDRESS_SOURCES = [enquiries.enquiry_addresses, staff_addresses]
+
+
+def retention_table():
+    """The privacy notice's table: each kind of data and how long it is kept, in words."""
+    return [(kind.label, kind.retention()) for kind in KINDS]
 
 
 def purge(now=None):
