@@ -68,10 +68,17 @@ def what_erasing_does(held):
                     )
                     % {"name": account["username"]}
                 )
-        else:
+        elif name == "sign_in_attempts":
             lines.append(
-                _("%(count)d %(kind)s deleted.") % {"count": count, "kind": name.replace("_", " ")}
+                ngettext(
+                    "%(count)d record of a sign-in or failed attempt is deleted.",
+                    "%(count)d records of sign-ins or failed attempts are deleted.",
+                    count,
+                )
+                % {"count": count}
             )
+        else:
+            lines.append(_("%(kind)s: %(count)d deleted.") % {"count": count, "kind": name})
     return lines
 
 
