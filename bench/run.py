@@ -37,6 +37,7 @@ OUT = ROOT / "var" / "bench"
 PAGES = [("home", "/"), ("partners", "/partners/"), ("background", "/background/")]
 PARTNERS = 500
 SEARCH_DOCUMENTS = int(os.environ.get("BENCH_SEARCH_DOCUMENTS", "10000"))
+UPLOAD_MB = int(os.environ.get("BENCH_UPLOAD_MB", "500"))
 SEARCH_PATHS = [
     "/search/?q=migration",
     "/search/?q=women+remittances",
@@ -500,6 +501,10 @@ def main():
         queries, bodies, statics, stylesheet, copies = seed_and_measure(env)
         say(f"make bench: seeding and indexing {SEARCH_DOCUMENTS} documents for search")
         entries, indexed_in, search_queries, search_sizes = seed_search(env)
+        from backup import measure as measure_backup  # bench/backup.py, beside this file
+
+        say(f"make bench: backing up and restoring, with {UPLOAD_MB} MB of uploads")
+        backup_lines = measure_backup(env)
 
         port = stack.start_gunicorn(env)
         base = f"http://{HOST}:{port}"
@@ -582,6 +587,8 @@ def main():
             f"  p99 {figures['p99']:>8}  err {figures['errors']}  p50 x{ratio:.2f} ({verdict});"
             f" page 2: {search_queries[path]} queries, {search_sizes[path]} bytes"
         )
+    lines.append("")
+    lines += backup_lines
     text = "\n".join(lines)
     say(text)
     (OUT / "results.txt").write_text(text + "\n")

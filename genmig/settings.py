@@ -300,7 +300,7 @@ ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)
 # Seconds the admin's "retry sending" spends sending before it leaves the rest to
 # send_pending_enquiries; well under GUNICORN_TIMEOUT, as each email may take EMAIL_TIMEOUT.
 ENQUIRY_RETRY_SECONDS = env.int("ENQUIRY_RETRY_SECONDS", default=10)
-# How long enquiries are kept; the privacy notice says so and purge_personal_data deletes older ones.
+# How long enquiries are kept; the privacy notice says so, purge_personal_data deletes older ones.
 ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=730)
 # Personal data: how long each kind is kept. `manage.py purge_personal_data` (daily, from cron)
 # deletes what is older, and the privacy notice states the same periods (genmig/personal_data.py).
