@@ -227,7 +227,8 @@ def test_backup_is_taken_while_the_site_answers(site):
     assert archive.name.endswith(".tar") and archive.is_file()
     assert site["during"], "no request was made while the backup ran"
     assert {status for *_, status in site["answers"]} == {200}
-    assert max(seconds for _, seconds, *_ in site["during"]) < 5
+    # No request waited on the backup (a busy two-core machine answers within seconds).
+    assert max(seconds for _, seconds, *_ in site["during"]) < 10
     with tarfile.open(archive) as tar:
         names = tar.getnames()
         manifest = json.loads(tar.extractfile("manifest.json").read())
@@ -296,6 +297,51 @@ def test_backup_on_a_full_disk_leaves_no_archive(site, small_disk, where, tmp_pa
     assert "Backup failed, no archive written" in result.stderr
     assert "No space left on device" in result.stderr or "full" in result.stderr
     assert list(disk.iterdir()) == []
+
+
+def test_with_object_storage_the_backup_holds_the_database_alone(site, tmp_path):
+    env = dict(site["env"], AWS_STORAGE_BUCKET_NAME="genmig-uploads", BACKUP_DIR=str(tmp_path))
+    result = manage(env, "backup")
+    assert "the archive holds the database alone" in result.stdout
+    with tarfile.open(result.stdout.strip().splitlines()[-1]) as tar:
+        names = tar.getnames()
+    assert names[0].startswith("database.") and names[-1] == "manifest.json"
+    assert not [name for name in names if name.startswith("media/")]
+
+
+def test_old_archives_are_pruned_keeping_the_newest(site, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    day = 86400
+    now = time.time()
+    for age, name in [
+        (40, "genmig-20261001-030000-a.tar"),
+        (31, "genmig-20261010-030000-a.tar"),
+        (29, "genmig-20261012-030000-a.tar"),
+        (2, "genmig-20261205-030000-a.tar.partial"),
+    ]:
+        path = folder / name
+        path.write_bytes(b"x")
+        os.utime(path, (now - age * day, now - age * day))
+    env = dict(site["env"], BACKUP_DIR=str(folder), BACKUP_KEEP_DAYS="30")
+    result = manage(env, "backup")
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "genmig-20261012-030000-a.tar",
+        Path(result.stdout.strip().splitlines()[-1]).name,
+    ]
+
+
+def test_the_newest_archive_is_kept_however_old(tmp_path, settings):
+    from genmig.backup import prune
+
+    settings.BACKUP_KEEP_DAYS = 30
+    long_ago = time.time() - 90 * 86400
+    for number in range(3):
+        path = tmp_path / f"genmig-2026090{number}-030000-a.tar"
+        path.write_bytes(b"x")
+        os.utime(path, (long_ago + number, long_ago + number))
+    assert len(prune(tmp_path)) == 2
+    assert [path.name for path in tmp_path.iterdir()] == ["genmig-20260902-030000-a.tar"]
 
 
 def test_restore_drill(site, databases, tmp_path):
