@@ -100,7 +100,8 @@ def main():
         env.update(
             DJANGO_SETTINGS_MODULE="genmig.settings",
             DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-            DJANGO_ALLOWED_HOSTS="localhost",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            DJANGO_PROXY_SSL_HEADER="X-Forwarded-Proto",
             EMAIL_URL="consolemail://",
             DATABASE_URL=database_url,
             LOG_LEVEL="WARNING",
