@@ -20,22 +20,18 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
-from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from reversion.models import Revision
 
 from partners import personal_data as enquiries
+
+from . import staff_data as staff
 
 logger = logging.getLogger(__name__)
 
@@ -52,137 +48,9 @@ def _days(setting):
     return lambda: period_in_words(getattr(settings, setting))
 
 
-# Sessions --------------------------------------------------------------------------------
-
-
-def purge_expired_sessions(now=None):
-    return Session.objects.filter(expire_date__lt=now or timezone.now()).delete()[0]
-
-
 def _session_period():
     days = max(1, round(settings.SESSION_COOKIE_AGE / 86400))
     return _("until it ends, at most %(period)s") % {"period": period_in_words(days)}
-
-
-def _sessions_of(user):
-    return [
-        session.pk
-        for session in Session.objects.filter(expire_date__gte=timezone.now())
-        if session.get_decoded().get("_auth_user_id") == str(user.pk)
-    ]
-
-
-# Sign-in attempts (django-axes) ----------------------------------------------------------
-
-
-def _axes_models():
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-
-    return [AccessAttempt, AccessFailureLog, AccessLog]
-
-
-def purge_sign_in_attempts(now=None):
-    cutoff = (now or timezone.now()) - timedelta(days=settings.SIGN_IN_RECORD_RETENTION_DAYS)
-    return sum(
-        model.objects.filter(attempt_time__lt=cutoff).delete()[1].get(model._meta.label, 0)
-        for model in _axes_models()
-    )
-
-
-def _names_signed_in_with(email):
-    """The names sign-in attempts may carry for this address: itself, and its accounts'."""
-    return [email, *staff_accounts(email).values_list("username", flat=True)]
-
-
-def _attempts_of(model, email, before=None):
-    names = Q()
-    for name in _names_signed_in_with(email):
-        names |= Q(username__iexact=name)
-    attempts = model.objects.filter(names)
-    return attempts.filter(attempt_time__lte=before) if before else attempts
-
-
-def export_sign_in_attempts(email):
-    return [
-        {
-            "kind": model._meta.model_name,
-            "username": attempt.username,
-            "address": attempt.ip_address,
-            "browser": attempt.user_agent,
-            "time": attempt.attempt_time.isoformat(),
-        }
-        for model in _axes_models()
-        for attempt in _attempts_of(model, email).order_by("attempt_time")
-    ]
-
-
-def erase_sign_in_attempts(email, before=None):
-    return sum(
-        _attempts_of(model, email, before).delete()[1].get(model._meta.label, 0)
-        for model in _axes_models()
-    )
-
-
-# Staff accounts, and their names in the history ------------------------------------------
-
-
-def staff_accounts(email, before=None):
-    accounts = get_user_model().objects.filter(email__iexact=email)
-    return accounts.filter(date_joined__lte=before) if before else accounts
-
-
-def staff_addresses():
-    return set(get_user_model().objects.exclude(email="").values_list("email", flat=True))
-
-
-def export_staff_accounts(email):
-    return [
-        {
-            "username": user.get_username(),
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "active": user.is_active,
-            "staff": user.is_staff,
-            "joined": user.date_joined.isoformat(),
-            "last_sign_in": user.last_login and user.last_login.isoformat(),
-            "groups": sorted(user.groups.values_list("name", flat=True)),
-            "versions_saved": Revision.objects.filter(user=user).count(),
-        }
-        for user in staff_accounts(email).order_by("pk")
-    ]
-
-
-def neutral_label(user):
-    return f"former-staff-{user.pk}"
-
-
-def erase_staff_accounts(email, before=None):
-    """Deactivate the accounts and replace their names, in the history too, by a label."""
-    erased = 0
-    for user in staff_accounts(email, before):
-        Session.objects.filter(pk__in=_sessions_of(user)).delete()
-        label = neutral_label(user)
-        user.username = label
-        user.first_name = user.last_name = user.email = ""
-        user.is_active = user.is_staff = user.is_superuser = False
-        user.set_unusable_password()
-        user.save()
-        # The history shows each version's author by the account, now the label; the admin's
-        # log of changes to accounts names the account as it was called then.
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)
-        ).update(object_repr=label)
-        erased += 1
-    return erased
-
-
-# The history ----------------------------------------------------------------------------
-
-
-def purge_history(now=None):
-    cutoff = (now or timezone.now()) - timedelta(days=settings.VERSION_MAX_AGE_DAYS)
-    return Revision.objects.filter(date_created__lt=cutoff).delete()[0]
 
 
 @dataclass(frozen=True)
@@ -216,19 +84,19 @@ KINDS = [
         "sign_in_attempts",
         _("Records of staff sign-ins and failed attempts (address, browser, name)"),
         _days("SIGN_IN_RECORD_RETENTION_DAYS"),
-        purge_sign_in_attempts,
+        staff.purge_sign_in_attempts,
     ),
     Kind(
         "sessions",
         _("Sessions of signed-in staff (a cookie)"),
         _session_period,
-        purge_expired_sessions,
+        staff.purge_expired_sessions,
     ),
     Kind(
         "history",
         _("Staff names in the history of edits"),
         _days("VERSION_MAX_AGE_DAYS"),
-        purge_history,
+        staff.purge_history,
     ),
     Kind(
         "staff_accounts",
@@ -244,19 +112,19 @@ KINDS = [
 
 EXPORTS = [
     ("enquiries", enquiries.export_enquiries),
-    ("staff_accounts", export_staff_accounts),
-    ("sign_in_attempts", export_sign_in_attempts),
+    ("staff_accounts", staff.export_staff_accounts),
+    ("sign_in_attempts", staff.export_sign_in_attempts),
 ]
 
 # Sign-in attempts first: they are found by the account's name, which erasing it replaces.
 ERASERS = [
     ("enquiries", enquiries.erase_enquiries),
-    ("sign_in_attempts", erase_sign_in_attempts),
-    ("staff_accounts", erase_staff_accounts),
+    ("sign_in_attempts", staff.erase_sign_in_attempts),
+    ("staff_accounts", staff.erase_staff_accounts),
 ]
 
 # Where the addresses that data is kept under are found, to replay erasures after a restore.
-ADDRESS_SOURCES = [enquiries.enquiry_addresses, staff_addresses]
+ADDRESS_SOURCES = [enquiries.enquiry_addresses, staff.staff_addresses]
 
 
 def retention_table():
