@@ -120,7 +120,7 @@ def _extract(archive, manifest, database_path, erasures_path, media_stage):
                 out.flush()
                 os.fsync(out.fileno())
             if sha256.hexdigest() != manifest["files"][member.name]["sha256"]:
-                raise RestoreError(f"{member.name} changed while it was restored.")  # unchanged
+                raise RestoreError(f"{member.name} changed while it was restored.")
 
 
 def _erasures_in_database():
