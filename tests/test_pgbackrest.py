@@ -134,6 +134,8 @@ def test_point_in_time_restore_with_the_shipped_configuration(cluster):
     cluster.pgbackrest("stanza-create")
     cluster.pgbackrest("check")
     cluster.pgbackrest("--type=full", "backup")
+    # pgBackRest picks a backup that stopped before the target, in whole seconds.
+    time.sleep(1.1)
 
     cluster.sql("CREATE TABLE enquiry (n int); INSERT INTO enquiry VALUES (1)")
     moment = cluster.sql("SELECT now()")
