@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test serve front bench check-python clean
+.PHONY: run test serve front bench backup restore check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 10) else f"GenMig needs Python 3.10 or newer, but $(PYTHON) is Python {v.major}.{v.minor}: run make PYTHON=python3.12 (or another 3.10+ interpreter).")'
@@ -104,3 +104,12 @@ bench: $(VENV)/.installed | var
 
 clean:
 	rm -rf $(VENV) var/static
+
+# A backup archive under BACKUP_DIR (var/backups unless set); its path is the last line.
+backup: $(VENV)/.installed | var
+	$(PY) manage.py backup
+
+# Restore an archive into an empty database and MEDIA_ROOT: make restore FROM=var/backups/genmig-….tar
+restore: $(VENV)/.installed | var
+	@if [ -z "$(FROM)" ]; then echo "make restore needs FROM=path/to/archive.tar"; exit 2; fi
+	$(PY) manage.py restore "$(FROM)" --noinput

@@ -41,6 +41,7 @@ OUT = ROOT / "var" / "bench"
 PAGES = [("home", "/"), ("partners", "/partners/"), ("background", "/background/")]
 PARTNERS = 500
 SEARCH_DOCUMENTS = int(os.environ.get("BENCH_SEARCH_DOCUMENTS", "10000"))
+UPLOAD_MB = int(os.environ.get("BENCH_UPLOAD_MB", "500"))
 SEARCH_PATHS = [
     "/search/?q=migration",
     "/search/?q=women+remittances",
@@ -504,6 +505,10 @@ def main():
         queries, bodies, statics, stylesheet, copies = seed_and_measure(env)
         say(f"make bench: seeding and indexing {SEARCH_DOCUMENTS} documents for search")
         entries, indexed_in, search_queries, search_sizes = seed_search(env)
+        from backup import measure as measure_backup  # bench/backup.py, beside this file
+
+        say(f"make bench: backing up and restoring, with {UPLOAD_MB} MB of uploads")
+        backup_lines = measure_backup(env)
 
         port = stack.start_gunicorn(env)
         base = f"http://{HOST}:{port}"
@@ -589,6 +594,7 @@ def main():
         )
     lines.append("")
     lines += audience_lines
+    lines += backup_lines
     text = "\n".join(lines)
     say(text)
     (OUT / "results.txt").write_text(text + "\n")

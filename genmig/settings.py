@@ -253,8 +253,8 @@ if STAFF_OIDC_ENABLED:
 STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=8)
 SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Sign-in records (successes, failures, second factors set up or removed) are kept this many
-# days; `purge_sign_in_records` (genmig/staff/records.py) deletes older ones.
+# Sign-in records (successes, failures, second factors set up or removed) and django-axes'
+# records of attempts are kept this many days; `manage.py purge_personal_data` deletes older ones.
 SIGN_IN_RECORD_RETENTION_DAYS = env.int("SIGN_IN_RECORD_RETENTION_DAYS", default=90)
 # The name authenticator apps show for the site's codes.
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="GenMig website")
@@ -376,10 +376,28 @@ ENQUIRY_MIN_SECONDS = env.float("ENQUIRY_MIN_SECONDS", default=2)
 # Seconds the admin's "retry sending" spends sending before it leaves the rest to
 # send_pending_enquiries; well under GUNICORN_TIMEOUT, as each email may take EMAIL_TIMEOUT.
 ENQUIRY_RETRY_SECONDS = env.int("ENQUIRY_RETRY_SECONDS", default=10)
-# How long enquiries are kept; the privacy notice says so and purge_enquiries deletes older ones.
+# How long enquiries are kept; the privacy notice says so, purge_personal_data deletes older ones.
 ENQUIRY_RETENTION_DAYS = env.int("ENQUIRY_RETENTION_DAYS", default=730)
 # How long the daily audience figures (manage.py import_audience) are kept.
 AUDIENCE_RETENTION_DAYS = env.int("AUDIENCE_RETENTION_DAYS", default=400)
+# Personal data: how long each kind is kept. `manage.py purge_personal_data` (daily, from cron)
+# deletes what is older, and the privacy notice states the same periods (genmig/personal_data.py).
+# Enquiries marked spam, whether caught by the robot trap or by staff.
+SPAM_ENQUIRY_RETENTION_DAYS = env.int("SPAM_ENQUIRY_RETENTION_DAYS", default=30)
+# Records of sign-ins and failed attempts to the admin: SIGN_IN_RECORD_RETENTION_DAYS above.
+# Erasures are logged here as well as in the database (a keyed hash of the address and the time,
+# never the address), so that restoring an older backup erases again whom it must. Keep the file
+# where backups are kept apart from the database, and never edit it by hand.
+ERASURE_LOG_FILE = Path(env("ERASURE_LOG_FILE", default=str(BASE_DIR / "var" / "erasures.jsonl")))
+
+# Backups (`manage.py backup`): where archives are written, and for how many days they are kept
+# (the newest is always kept). They hold personal data too, so the privacy notice states it.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=30)
+# Folder of PostgreSQL's client programs (pg_dump, pg_restore) of the server's major version;
+# unset, /usr/lib/postgresql/<server version>/bin (Debian) or the PATH's.
+PG_BIN_DIR = env("PG_BIN_DIR", default="")
+
 # The client address is REMOTE_ADDR unless the site runs behind this many reverse proxies,
 # each adding the address it saw to X-Forwarded-For. Never set it higher than the real
 # number of proxies: the header would then tell whatever a visitor wants it to.

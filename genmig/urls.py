@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from genmig.admin import personal_data_view
 from genmig.query import page_number, reads_query
 from genmig.staff.views_factors import PasskeySignInView
 from genmig.staff.views_oidc import CallbackView
@@ -39,6 +40,7 @@ urlpatterns = [
 # English at the unprefixed addresses, French under /fr/, Spanish under /es/.
 urlpatterns += i18n_patterns(
     path("admin/staff/", include("genmig.staff.urls")),
+    path("admin/personal-data/", admin.site.admin_view(personal_data_view), name="personal_data"),
     path("admin/", admin.site.urls),
     path("", include("partners.urls")),
     # Pages last: its /<slug>/ pattern catches every other single-segment path.

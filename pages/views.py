@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from genmig.cache import PRIVATE_CACHE_CONTROL
+from genmig.personal_data import retention_table
 from genmig.query import as_given, one_of, page_number, reads_query
 from partners.models import Partner
 
@@ -18,6 +19,9 @@ from .models import Page, Resource, Scheduled, Update
 
 HOME_LATEST = 3
 HOME_LOGOS = 12
+# The privacy notice: its text is edited like any page's; the retention periods come from the
+# settings the daily purge reads.
+PRIVACY_SLUG = "privacy"
 
 
 def site_pages(request):
@@ -74,6 +78,8 @@ class PageView(PreviewMixin, DetailView):
             context.update(home_sections())
         elif self.object.slug == "background":
             context["latest_resources"] = list(Resource.objects.published()[:3])
+        elif self.object.slug == PRIVACY_SLUG:
+            context["retention"] = retention_table()
         return context
 
 

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from genmig.http import client_ip
+from genmig.personal_data import period_in_words
 from genmig.query import one_of
 from pages.views import published_page
 
@@ -70,11 +70,7 @@ logger = logging.getLogger("genmig.enquiries")
 
 def retention_period():
     """The retention period, in the words of the privacy notice."""
-    days = settings.ENQUIRY_RETENTION_DAYS
-    if days >= 60:
-        months = round(days / 30.4375)
-        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
-    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    return period_in_words(settings.ENQUIRY_RETENTION_DAYS)
 
 
 @method_decorator(never_cache, name="dispatch")  # the form carries the visitor's CSRF token

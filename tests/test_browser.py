@@ -67,6 +67,7 @@ ENGLISH_PAGES = [
     PublicPage("contact", "/contact/"),
     PublicPage("contact-errors", "/contact/", then=send_the_form_empty),
     PublicPage("contact-thanks", "/contact/thanks/"),
+    PublicPage("privacy", "/privacy/"),
     PublicPage("not-found", "/no-such-page/", status=404),
     PublicPage("search", "/search/"),
     PublicPage("search-results", "/search/?q=genmig"),

@@ -1,3 +1,5 @@
+import re
+
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -7,6 +9,25 @@ from .views_oidc import SESSION_METHOD
 
 # Admin views a signed-in account reaches before its second factor.
 OPEN_ADMIN_VIEWS = {"login", "logout", "jsi18n"}
+# Staff views outside Django's admin site (under /admin/ too) that are themselves the steps of
+# signing in: choosing, setting up and giving a second factor, the IOM account's return.
+OPEN_STAFF_NAMESPACES = {"staff", "otp_webauthn"}
+OPEN_STAFF_VIEWS = {"staff_oidc_callback", "staff_passkey_complete"}
+STAFF_ROUTE = re.compile(r"^(?:[a-z]{2}/)?admin/")
+
+
+def needs_second_factor(match):
+    """Whether the view is the admin's or another staff view under /admin/ (such as the
+    personal data pages), and not a step of signing in."""
+    if match is None:
+        return False
+    if match.app_name == "admin":
+        return match.url_name not in OPEN_ADMIN_VIEWS
+    return (
+        bool(STAFF_ROUTE.match(match.route or ""))
+        and match.app_name not in OPEN_STAFF_NAMESPACES
+        and match.url_name not in OPEN_STAFF_VIEWS
+    )
 
 
 class SecondFactorMiddleware:
@@ -30,8 +51,7 @@ class SecondFactorMiddleware:
             current_request.reset(request_token)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        if match is None or match.app_name != "admin" or match.url_name in OPEN_ADMIN_VIEWS:
+        if not needs_second_factor(request.resolver_match):
             return None
         user = request.user
         if not user.is_authenticated or not user.is_staff:
