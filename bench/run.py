@@ -8,8 +8,12 @@ for a static file of the same size (a copy of the page) served by the same gunic
 WhiteNoise, and the ratio page/static. It also prints the queries each page costs when it is
 rendered and when it is served from the cache, and the compressed size of each page with
 its stylesheet. Then the same pages through the front (nginx with deploy/nginx/, over HTTPS,
-with its short page cache), each next to nginx serving the same bytes as a file (the
-machine's limit), and the time an edit takes to show through the front.
+with its short page cache and its access log as shipped), each next to nginx serving the same
+bytes as a file (the machine's limit): both at once, in one wrk run whose one thread asks for
+the page and the other for the file (so that a load that comes and goes on a shared machine
+weighs on both alike), FRONT_ROUNDS runs, the ratio the median of the runs'; and the time an
+edit takes to show through the front.
+BENCH_FRONT_ONLY=1 measures the front alone (no gunicorn table, no search).
 
 Then it seeds 10,000 updates and resources (in English, a third also in French and Spanish),
 indexes them for the site search, and measures search results pages next to /background/,
@@ -60,6 +64,8 @@ WORDS = {
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 THREADS = "2"
+FRONT_ROUNDS = int(os.environ.get("BENCH_FRONT_ROUNDS", "3"))
+FRONT_ONLY = os.environ.get("BENCH_FRONT_ONLY") == "1"
 HOST = "127.0.0.1"
 
 
@@ -329,12 +335,12 @@ def answers_within(url, seconds):
         time.sleep(0.5)
 
 
-def wrk(url):
+def wrk(url, duration=DURATION, warm=True):
     command = [
         "wrk",
         f"-t{THREADS}",
         f"-c{CONNECTIONS}",
-        f"-d{DURATION}",
+        f"-d{duration}",
         "--latency",
         "--timeout",
         "10s",
@@ -343,7 +349,8 @@ def wrk(url):
         url,
     ]
     answers_within(url, 120)  # every worker started and the path answers
-    subprocess.run([*command[:3], "-d3s", *command[4:]], capture_output=True, check=True)  # warm
+    if warm:
+        subprocess.run([*command[:3], "-d3s", *command[4:]], capture_output=True, check=True)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
@@ -360,6 +367,58 @@ def wrk(url):
         "error_kinds": ", ".join(f"{k} {n}" for k, n in kinds.items() if n),
         "requests": requests,
     }
+
+
+# One wrk run, two threads: the first asks for the first path, the second for the other; each
+# counts its answers, printed at the end ("path answers failures", one line a thread).
+PAIR_SCRIPT = """
+local threads = {}
+function setup(thread)
+  thread:set("number", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  path = args[number]
+  answers, failures = 0, 0
+  request_text = wrk.format("GET", path)
+end
+function request()
+  return request_text
+end
+function response(status, headers, body)
+  if status == 200 then answers = answers + 1 else failures = failures + 1 end
+end
+function done(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    io.write(string.format("pair %s %d %d\\n", thread:get("path"), thread:get("answers"),
+                           thread:get("failures")))
+  end
+end
+"""
+
+
+def wrk_pair(base, first, second, duration=DURATION):
+    """Requests a second for `first` and `second`, measured at once by one wrk run."""
+    script = OUT / "pair.lua"
+    script.write_text(PAIR_SCRIPT)
+    seconds = float(re.fullmatch(r"([\d.]+)s", duration).group(1))
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s"]
+    command += ["-H", "X-Forwarded-Proto: https", "-s", str(script), base, first, second]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    found = {
+        path: (int(n), int(f))
+        for path, n, f in re.findall(r"^pair (\S+) (\d+) (\d+)$", output, re.M)
+    }
+    return [
+        {
+            "rate": found[path][0] / seconds,
+            "p50": "-",
+            "p99": "-",
+            "errors": found[path][1],
+            "error_kinds": f"non-200 {found[path][1]}",
+        }
+        for path in (first, second)
+    ]
 
 
 def measure_front(port, bodies, statics):
@@ -381,15 +440,21 @@ def measure_front(port, bodies, statics):
         upstreams=[f"{HOST}:{port}"],
         certificate=certificate,
         key=key,
-        access_log=False,
     )
     nginx = local.Nginx(config).start(https_port)
     try:
         base = f"https://{HOST}:{https_port}"
         rows = []
         for _name, path in PAGES:
-            page = wrk(base + path)
-            static = wrk(base + statics[path])
+            answers_within(base + path, 120)
+            wrk_pair(base, path, statics[path], duration="2s")  # warm
+            rounds = []
+            for _round in range(FRONT_ROUNDS):
+                page, static = wrk_pair(base, path, statics[path])
+                rounds.append((page["rate"] / static["rate"], page, static))
+            rounds.sort(key=lambda found: found[0])
+            _ratio, page, static = rounds[len(rounds) // 2]
+            page["ratios"] = [round(found[0], 2) for found in rounds]
             rows.append((path, len(bodies[path]), page, static))
         return rows, time_an_edit(base)
     finally:
@@ -434,6 +499,9 @@ def table(rows, static_label):
             f"{page['errors']:>4}  |  {static['rate']:>12.0f} {static['p50']:>8} "
             f"{static['p99']:>8} {static['errors']:>4}  |  {page['rate'] / static['rate']:>11.2f}"
         )
+    for path, _size, page, _static in rows:
+        if "ratios" in page:
+            lines.append(f"  {path}: page/file in each round {page['ratios']}, the median above")
     for path, _size, page, static in rows:
         for kind, figures in (("page", page), ("static", static)):
             if figures["errors"]:
@@ -498,8 +566,9 @@ def main():
         manage(env, "collectstatic", "--noinput")
         manage(env, "migrate", "--noinput")
         queries, bodies, statics, stylesheet, copies = seed_and_measure(env)
-        say(f"make bench: seeding and indexing {SEARCH_DOCUMENTS} documents for search")
-        entries, indexed_in, search_queries, search_sizes = seed_search(env)
+        if not FRONT_ONLY:
+            say(f"make bench: seeding and indexing {SEARCH_DOCUMENTS} documents for search")
+            entries, indexed_in, search_queries, search_sizes = seed_search(env)
 
         port = stack.start_gunicorn(env)
         base = f"http://{HOST}:{port}"
@@ -515,12 +584,17 @@ def main():
         )
 
         rows = []
-        for _name, path in PAGES:
+        for _name, path in PAGES if not FRONT_ONLY else ():
             page = wrk(base + path)
             static = wrk(base + statics[path])
             rows.append((path, len(bodies[path]), page, static))
 
         front_rows, edit_seconds = measure_front(port, bodies, statics)
+        if FRONT_ONLY:
+            say("\n".join(table(front_rows, "file")))
+            if edit_seconds is not None:
+                say(f"  an edit saved showed through the front after {edit_seconds:.1f} s")
+            return
 
         css_sizes = {enc: transfer_size(port, stylesheet, enc) for enc in ("gzip", "br")}
         css_plain = transfer_size(port, stylesheet, "identity")[0]

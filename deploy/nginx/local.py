@@ -108,6 +108,10 @@ def render(
     site = substitute(site, "root /srv/genmig/var;", f"root {static_parent};")
     site = substitute(site, "/srv/genmig/deploy/nginx/html", str(HERE / "html"))
     site = substitute(site, "/var/cache/nginx/genmig", str(folder / "cache"))
+    log = "access_log /var/log/nginx/access.log"
+    site = substitute(site, log, f"access_log {folder}/access.log")
+    if not access_log:
+        site = re.sub(r"access_log [^;]*;", "access_log off;", site)
     site = substitute(
         site,
         "/etc/nginx/snippets/genmig-security-headers.conf",
