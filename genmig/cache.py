@@ -36,11 +36,9 @@ message in it, does (`personal`).
 import hashlib
 import logging
 import math
-import random
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from datetime import datetime, timezone
 from importlib import import_module
 from pathlib import Path
@@ -51,9 +49,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.core.cache.backends.filebased import FileBasedCache as DjangoFileBasedCache
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -61,14 +56,13 @@ from django.utils.http import http_date, parse_http_date
 from django.utils.module_loading import import_string
 
 from .query import keep_read_parameters
+from .stores import CLOCK_KEY, GENERATION_KEY, LocalBodies
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
 # How long past PAGE_SHARED_CACHE_SECONDS a shared cache may serve a page while it fetches it
 # again, and while the site does not answer (RFC 5861).
 STALE_WHILE_REVALIDATE_SECONDS = 30
-CLOCK_KEY = "pagecache:clock"
 # Browsers must not keep pages that depend on who asks (staff, a form with its CSRF token).
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 # Responses that say any of these about themselves are not stored.
@@ -207,38 +201,6 @@ def personal(request):
             return True
     cookie = request.COOKIES.get(CookieStorage.cookie_name)
     return bool(cookie and CookieStorage(request)._decode(cookie))
-
-
-class LocalBodies:
-    """The bodies of cached pages this process served lately, up to `max_bytes` in all.
-
-    Kept by ETag, a hash of the body, so a copy here is never out of date: whether a page is
-    fresh is decided from the shared cache on every request, but a large page's body (the
-    partners page with hundreds of partners) need not cross the network every time.
-    """
-
-    def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.bodies = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, etag):
-        with self.lock:
-            body = self.bodies.get(etag)
-            if body is not None:
-                self.bodies.move_to_end(etag)
-            return body
-
-    def put(self, etag, body):
-        with self.lock:
-            if etag in self.bodies or len(body) > self.max_bytes:
-                return
-            self.bodies[etag] = body
-            self.size += len(body)
-            while self.size > self.max_bytes:
-                _etag, dropped = self.bodies.popitem(last=False)
-                self.size -= len(dropped)
 
 
 class PageCacheMiddleware:
@@ -391,42 +353,3 @@ class PageCacheMiddleware:
         ):
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
-
-
-class FileBasedCache(DjangoFileBasedCache):
-    """Django's file cache (settings.CACHES without REDIS_URL), whose culling spares the
-    generation and the clock: past MAX_ENTRIES it drops a share of the files at random, and
-    a generation dropped would make every cached page stale at once."""
-
-    kept_keys = (GENERATION_KEY, CLOCK_KEY)
-
-    def _cull(self):
-        kept = {self._key_to_file(key) for key in self.kept_keys}
-        files = [name for name in self._list_cache_files() if name not in kept]
-        if len(files) + len(kept) < self._max_entries:
-            return
-        if self._cull_frequency == 0:
-            self.clear()
-            return
-        for name in random.sample(files, int(len(files) / self._cull_frequency)):
-            self._delete(name)
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's client builds a new redis.Redis, with its table of some 170 reply handlers,
-    for every cache call; one per connection pool does, and takes that off every request."""
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        if pool not in clients:
-            clients[pool] = self._client(connection_pool=pool)
-        return clients[pool]
-
-
-class RedisCache(DjangoRedisCache):
-    """Django's RedisCache (settings.CACHES when REDIS_URL is set), with the client reused."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient

