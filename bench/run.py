@@ -9,10 +9,11 @@ WhiteNoise, and the ratio page/static. It also prints the queries each page cost
 rendered and when it is served from the cache, and the compressed size of each page with
 its stylesheet. Then the same pages through the front (nginx with deploy/nginx/, over HTTPS,
 with its short page cache and its access log as shipped), each next to nginx serving the same
-bytes as a file (the machine's limit): both at once, in one wrk run whose one thread asks for
-the page and the other for the file (so that a load that comes and goes on a shared machine
-weighs on both alike), FRONT_ROUNDS runs, the ratio the median of the runs'; and the time an
-edit takes to show through the front.
+bytes as a file (the machine's limit): page and file in turn, by the same wrk, FRONT_ROUNDS
+times each, the ratio the median of the rounds' (a load that comes and goes on a shared
+machine then weighs on both alike; page and file loaded at once would not measure their costs,
+since nginx answers every ready connection in turn, whatever each answer costs); and the time
+an edit takes to show through the front.
 BENCH_FRONT_ONLY=1 measures the front alone (no gunicorn table, no search).
 
 Then it seeds 10,000 updates and resources (in English, a third also in French and Spanish),
@@ -369,58 +370,6 @@ def wrk(url, duration=DURATION, warm=True):
     }
 
 
-# One wrk run, two threads: the first asks for the first path, the second for the other; each
-# counts its answers, printed at the end ("path answers failures", one line a thread).
-PAIR_SCRIPT = """
-local threads = {}
-function setup(thread)
-  thread:set("number", #threads + 1)
-  table.insert(threads, thread)
-end
-function init(args)
-  path = args[number]
-  answers, failures = 0, 0
-  request_text = wrk.format("GET", path)
-end
-function request()
-  return request_text
-end
-function response(status, headers, body)
-  if status == 200 then answers = answers + 1 else failures = failures + 1 end
-end
-function done(summary, latency, requests)
-  for _, thread in ipairs(threads) do
-    io.write(string.format("pair %s %d %d\\n", thread:get("path"), thread:get("answers"),
-                           thread:get("failures")))
-  end
-end
-"""
-
-
-def wrk_pair(base, first, second, duration=DURATION):
-    """Requests a second for `first` and `second`, measured at once by one wrk run."""
-    script = OUT / "pair.lua"
-    script.write_text(PAIR_SCRIPT)
-    seconds = float(re.fullmatch(r"([\d.]+)s", duration).group(1))
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--timeout", "10s"]
-    command += ["-H", "X-Forwarded-Proto: https", "-s", str(script), base, first, second]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    found = {
-        path: (int(n), int(f))
-        for path, n, f in re.findall(r"^pair (\S+) (\d+) (\d+)$", output, re.M)
-    }
-    return [
-        {
-            "rate": found[path][0] / seconds,
-            "p50": "-",
-            "p99": "-",
-            "errors": found[path][1],
-            "error_kinds": f"non-200 {found[path][1]}",
-        }
-        for path in (first, second)
-    ]
-
-
 def measure_front(port, bodies, statics):
     """The same pages through the front of deploy/nginx/ (HTTPS, its short page cache), each
     next to nginx serving the same bytes as a file; then how long an edit takes to show."""
@@ -446,11 +395,12 @@ def measure_front(port, bodies, statics):
         base = f"https://{HOST}:{https_port}"
         rows = []
         for _name, path in PAGES:
-            answers_within(base + path, 120)
-            wrk_pair(base, path, statics[path], duration="2s")  # warm
+            wrk(base + path, duration="2s")  # warm both: TLS sessions, the page in the cache
+            wrk(base + statics[path], duration="2s")
             rounds = []
             for _round in range(FRONT_ROUNDS):
-                page, static = wrk_pair(base, path, statics[path])
+                page = wrk(base + path, warm=False)
+                static = wrk(base + statics[path], warm=False)
                 rounds.append((page["rate"] / static["rate"], page, static))
             rounds.sort(key=lambda found: found[0])
             _ratio, page, static = rounds[len(rounds) // 2]
