@@ -539,10 +539,16 @@ def create_updates(env, **updates):
     manage(env, "shell", "-c", code)
 
 
-def restart(instances):
+def restart(site, instances):
+    """Start the stopped instances again; return once the front reaches them (it leaves an
+    instance that failed out for fail_timeout)."""
     for instance in instances:
         if instance.process.poll() is not None:
             instance.start(port=instance.port)
+    deadline = time.monotonic() + 30
+    while site.get(f"/contact/?back={secrets.token_hex(4)}").status != 200:
+        assert time.monotonic() < deadline, "the front does not reach the instances again"
+        time.sleep(0.5)
 
 
 def test_in_an_outage_nothing_withdrawn_comes_back_and_nothing_published_answers_404(front):
@@ -588,7 +594,7 @@ def test_in_an_outage_nothing_withdrawn_comes_back_and_nothing_published_answers
         for path, language in (("/admin/", "en"), ("/fr/nowhere/", "fr"), ("/es/nowhere/", "es")):
             assert unavailable_page(site.get(path), language), path
     finally:
-        restart(instances)
+        restart(site, instances)
 
 
 def test_with_every_instance_stopped_the_front_keeps_serving_pages(front):
