@@ -632,6 +632,29 @@ def test_with_every_instance_stopped_the_front_keeps_serving_pages(front):
             assert len(unavailable.headers.get_all(name) or []) == 1, name
 
 
+def test_every_error_the_front_answers_itself_is_the_sites_own_page(front):
+    """After the test above: both instances are still stopped."""
+    site = front["front"]
+    for path, language in (
+        ("/nowhere/", "en"),
+        ("/admin/pages/page/", "en"),
+        ("/fr/nowhere/", "fr"),
+        ("/es/recursos/?x=1", "es"),
+    ):
+        response = site.get(path)
+        assert unavailable_page(response, language), (path, response)
+        assert response.header("Retry-After") == "120"
+    # Over a limit: a page of its own, in the visitor's language.
+    visitor = site.at("127.0.0.8")
+    answers = [visitor.get(f"/es/search/?q=palabra{number}") for number in range(40)]
+    refused = answers[-1]
+    assert refused.status == 429, [answer.status for answer in answers]
+    assert '<html lang="es">' in refused.text and "Demasiadas solicitudes" in refused.text
+    assert "research@iom.int" in refused.text
+    for name in SECURITY_HEADERS:
+        assert len(refused.headers.get_all(name) or []) == 1, name
+
+
 def test_the_fronts_own_pages_pass_the_nu_html_checker(browser_tools, tmp_path):
     import json
     import shutil
