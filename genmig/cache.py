@@ -21,11 +21,16 @@ new generation (data migrations change rows without signals).
 Browsers get an ETag and a Last-Modified with `max-age=0`: they keep the page but ask each time
 whether it changed, which costs a 304 with no body. A shared cache in front (the nginx of
 deploy/nginx/, a CDN) is told it may serve the page for PAGE_SHARED_CACHE_SECONDS, serve it
-stale a little longer while it asks again, and for a day while the site does not answer. Every
-other response to a visitor with cookies is `private`.
+stale a little longer while it asks again, and for PAGE_STALE_IF_ERROR_SECONDS while the site
+does not answer. Every other response to a visitor with cookies is `private`.
 
 No page is kept past the next moment the clock changes what pages show (an item scheduled
-to appear or disappear, an event starting): see `clock_deadline`.
+to appear or disappear, an event starting): see `clock_deadline`. Neither here nor in a
+shared cache: the three times of its Cache-Control together never reach past that moment.
+
+A session or message cookie alone does not make a page personal: anyone can send one. Only a
+session that holds a signed-in user or a message, or a message cookie the site signed with a
+message in it, does (`personal`).
 """
 
 import hashlib
@@ -34,16 +39,16 @@ import math
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from datetime import datetime, timezone
+from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.session import SessionStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -51,15 +56,13 @@ from django.utils.http import http_date, parse_http_date
 from django.utils.module_loading import import_string
 
 from .query import keep_read_parameters
+from .stores import CLOCK_KEY, GENERATION_KEY, LocalBodies
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pagecache:generation"
 # How long past PAGE_SHARED_CACHE_SECONDS a shared cache may serve a page while it fetches it
 # again, and while the site does not answer (RFC 5861).
 STALE_WHILE_REVALIDATE_SECONDS = 30
-STALE_IF_ERROR_SECONDS = 86400
-CLOCK_KEY = "pagecache:clock"
 # Browsers must not keep pages that depend on who asks (staff, a form with its CSRF token).
 PRIVATE_CACHE_CONTROL = "private, no-cache"
 # Responses that say any of these about themselves are not stored.
@@ -75,12 +78,26 @@ RESPONSE_ATTRIBUTES_NOT_KEPT = (
 )
 
 
-def public_cache_control():
-    """Cache-Control of a page that is the same for every anonymous visitor."""
+def public_cache_control(left=None):
+    """Cache-Control of a page that is the same for every anonymous visitor.
+
+    `left`: the seconds until the clock next changes what pages show (None: no such moment).
+    A shared cache may serve the page fresh, then stale while it asks again, then stale while
+    the site does not answer; those three times together stay within `left`, so that nothing
+    withdrawn at that moment (an embargo lifted late, a call closed, a partner removed) can be
+    served after it, in an outage or not.
+    """
     shared = min(settings.PAGE_SHARED_CACHE_SECONDS, settings.PAGE_CACHE_SECONDS)
+    revalidate = STALE_WHILE_REVALIDATE_SECONDS
+    outage = settings.PAGE_STALE_IF_ERROR_SECONDS
+    if left is not None:
+        left = max(0, math.floor(left))
+        shared = min(shared, left)
+        revalidate = min(revalidate, left - shared)
+        outage = min(outage, left - shared - revalidate)
     return (
-        f"max-age=0, s-maxage={shared}, stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}, "
-        f"stale-if-error={STALE_IF_ERROR_SECONDS}"
+        f"max-age=0, s-maxage={shared}, stale-while-revalidate={revalidate}, "
+        f"stale-if-error={outage}"
     )
 
 
@@ -166,39 +183,24 @@ def clock_deadline(found, generation, since):
 
 def fresh(entry, now):
     """Whether a stored page is of the current generation's time: its deadline not reached."""
-    return len(entry) == 5 and now < entry[4]
+    return len(entry) == 6 and now < entry[4]
 
 
-class LocalBodies:
-    """The bodies of cached pages this process served lately, up to `max_bytes` in all.
+def personal(request):
+    """Whether the page must be rendered for this visitor alone: a session of someone signed
+    in or holding a message, or a message cookie signed by the site with a message in it.
 
-    Kept by ETag, a hash of the body, so a copy here is never out of date: whether a page is
-    fresh is decided from the shared cache on every request, but a large page's body (the
-    partners page with hundreds of partners) need not cross the network every time.
+    A cookie of the right name that is none of these (anyone can send `sessionid=x`) gets
+    the page everyone gets, from the cache.
     """
-
-    def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.bodies = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, etag):
-        with self.lock:
-            body = self.bodies.get(etag)
-            if body is not None:
-                self.bodies.move_to_end(etag)
-            return body
-
-    def put(self, etag, body):
-        with self.lock:
-            if etag in self.bodies or len(body) > self.max_bytes:
-                return
-            self.bodies[etag] = body
-            self.size += len(body)
-            while self.size > self.max_bytes:
-                _etag, dropped = self.bodies.popitem(last=False)
-                self.size -= len(dropped)
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session_key:
+        session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+        data = session.load()
+        if SESSION_KEY in data or SessionStorage.session_key in data:
+            return True
+    cookie = request.COOKIES.get(CookieStorage.cookie_name)
+    return bool(cookie and CookieStorage(request)._decode(cookie))
 
 
 class PageCacheMiddleware:
@@ -216,7 +218,13 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         known = request.method in ("GET", "HEAD") and keep_read_parameters(request) is not None
-        if not self.may_serve_from_cache(request, known):
+        try:
+            may_serve = self.may_serve_from_cache(request, known)
+        except Exception as error:
+            # The session store does not answer: render, as for someone signed in.
+            logger.warning("Could not tell whether a session is signed in: %r", error)
+            may_serve = False
+        if not may_serve:
             return self.not_cached(request, self.get_response(request))
         key = self.page_key(request)
         started = time.time()
@@ -242,7 +250,9 @@ class PageCacheMiddleware:
         except Exception:
             logger.exception("Could not find when scheduled content next changes")
             return response
-        self.store(key, generation, response, deadline)
+        match = getattr(request, "resolver_match", None)
+        kept = match is None or match.view_name not in settings.PAGE_CACHE_NOT_STORED_VIEWS
+        self.store(key, generation, response, deadline, kept=kept)
         return get_conditional_response(
             request,
             etag=response["ETag"],
@@ -253,13 +263,16 @@ class PageCacheMiddleware:
     def may_serve_from_cache(self, request, known):
         # A view that does not say which parameters it reads may read any: with a query
         # string, each would be a page of its own.
-        return (
+        if not (
             self.seconds > 0
             and (known or not request.META.get("QUERY_STRING"))
             and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and CookieStorage.cookie_name not in request.COOKIES
-        )
+        ):
+            return False
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or CookieStorage.cookie_name in cookies:
+            return not personal(request)
+        return True
 
     def page_key(self, request):
         # The query string holds only the parameters the page reads (keep_read_parameters).
@@ -283,7 +296,8 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         return not (user is not None and user.is_authenticated)
 
-    def store(self, key, generation, response, deadline=None):
+    def store(self, key, generation, response, deadline=None, kept=True):
+        """Give the response its caching headers and, when `kept`, keep it."""
         content = response.content
         now = time.time()
         stored_at = int(now)
@@ -291,11 +305,13 @@ class PageCacheMiddleware:
         etag = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
         response["ETag"] = etag
         response["Last-Modified"] = http_date(stored_at)
-        response["Cache-Control"] = public_cache_control()
+        response["Cache-Control"] = public_cache_control(
+            None if deadline is None else deadline - now
+        )
         # What is served depends on the session and message cookies (see may_serve_from_cache).
         patch_vary_headers(response, ["Cookie"])
-        entry = (generation, dict(response.items()), etag, stored_at, expires)
-        if expires <= now:
+        entry = (generation, dict(response.items()), etag, stored_at, expires, deadline)
+        if expires <= now or not kept:
             return  # changed by the clock already: the next request renders it again
         self.local.put(etag, content)
         try:
@@ -305,8 +321,11 @@ class PageCacheMiddleware:
 
     def from_entry(self, request, entry):
         """The cached page, a 304, or None when its body is no longer in the cache."""
-        _generation, headers, etag, stored_at, _expires = entry
+        _generation, headers, etag, stored_at, _expires, deadline = entry
         response = HttpResponse(headers=headers)
+        if deadline is not None:
+            # Counted from now: a shared cache must not keep it past the deadline either.
+            response["Cache-Control"] = public_cache_control(deadline - time.time())
         conditional = get_conditional_response(
             request, etag=etag, last_modified=stored_at, response=response
         )
@@ -334,23 +353,3 @@ class PageCacheMiddleware:
         ):
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
-
-
-class ReusingRedisCacheClient(RedisCacheClient):
-    """Django's client builds a new redis.Redis, with its table of some 170 reply handlers,
-    for every cache call; one per connection pool does, and takes that off every request."""
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients", {})
-        if pool not in clients:
-            clients[pool] = self._client(connection_pool=pool)
-        return clients[pool]
-
-
-class RedisCache(DjangoRedisCache):
-    """Django's RedisCache (settings.CACHES when REDIS_URL is set), with the client reused."""
-
-    def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient

@@ -124,7 +124,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "genmig.cache.RedisCache",
+            "BACKEND": "genmig.stores.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="genmig"),
             # A Redis that stops answering must not hold requests for long.
@@ -134,9 +134,10 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "genmig.stores.FileBasedCache",
             "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
-            # One file per entry; past this many, a third of them are dropped at random.
+            # One file per entry; past this many, a third of them are dropped at random (never
+            # the page cache's generation).
             "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=5000)},
         }
     }
@@ -148,6 +149,12 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # A shared cache in front of the instances (the front's nginx, a CDN) may serve a public page
 # this long without asking the site (s-maxage): an edit shows through it within this time.
 PAGE_SHARED_CACHE_SECONDS = env.int("PAGE_SHARED_CACHE_SECONDS", default=5)
+# While no instance answers, a shared cache may go on serving the copy it has this much longer
+# (stale-if-error), never past the next scheduled change of what pages show.
+PAGE_STALE_IF_ERROR_SECONDS = env.int("PAGE_STALE_IF_ERROR_SECONDS", default=3600)
+# Pages rendered for every request, never kept in the page cache: each search is a page of its
+# own, and a flood of them would push every other page out.
+PAGE_CACHE_NOT_STORED_VIEWS = ["pages:search"]
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
 PAGE_CACHE_APPS = ["pages", "partners"]

