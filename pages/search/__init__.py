@@ -40,13 +40,22 @@ from .query import (
     stem_words,
     validate_query,
 )
-from .results import MARK_END, MARK_START, Result, SearchResults, published_filter
+from .results import (
+    MARK_END,
+    MARK_START,
+    MAX_RANKED,
+    Result,
+    SearchResults,
+    published_filter,
+    published_where,
+)
 from .sqlite import SqliteBackend, excerpt
 
 __all__ = [
     "MARK_END",
     "MARK_START",
     "MAX_QUERY_LENGTH",
+    "MAX_RANKED",
     "RESULTS_PER_PAGE",
     "ParsedQuery",
     "PostgresBackend",
@@ -66,6 +75,7 @@ __all__ = [
     "object_saved",
     "parse_query",
     "published_filter",
+    "published_where",
     "rebuild_index",
     "search",
     "snowball",

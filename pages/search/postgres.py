@@ -1,96 +1,128 @@
-"""PostgreSQL: full-text search on a stored tsvector under a GIN index."""
+"""PostgreSQL: full-text search on a stored tsvector under a GIN index.
+
+A results page is one statement. It gathers at most MAX_RANKED + 1 candidates, title
+matches first, each query part stopping as soon as it has enough and able to use a GIN index
+(on the whole vector, and on the title's words alone, `ts_filter(vector, '{a}')`, migration
+0012); ranks only those with ts_rank; cuts the page; and makes the ts_headline excerpts of
+the rows shown only. The count is that of the candidates, so it says "more than" past
+MAX_RANKED instead of reading every match of a common word.
+"""
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, F, Q, When
 
 from ..models import SearchDocument
-from .query import POSTGRES_CONFIGS, WORD, corrected, postgres_config
-from .results import MARK_END, MARK_START, Result, marked_excerpt, published_filter
+from . import results
+from .query import POSTGRES_CONFIGS, WORD, corrected
+from .results import (
+    MARK_END,
+    MARK_START,
+    Result,
+    marked_excerpt,
+    published_filter,
+    published_where,
+)
+
+TABLE = SearchDocument._meta.db_table
+# Written as in migration 0012's index, so that the planner uses it.
+TITLE_WORDS = f"ts_filter({TABLE}.vector, '{{a}}')"
+HEADLINE_OPTIONS = (
+    f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
 
 
 class PostgresBackend:
-    def queries(self, text, language):
-        """(text language, tsquery) for the language searched and for English fallbacks."""
-        from django.contrib.postgres.search import SearchQuery
+    def languages(self, language):
+        """The text languages a search in `language` looks in: its own, then English."""
+        return list(dict.fromkeys([language, settings.LANGUAGE_CODE]))
 
-        return [
-            (code, SearchQuery(text, config=POSTGRES_CONFIGS[code], search_type="websearch"))
-            for code in dict.fromkeys([language, settings.LANGUAGE_CODE])
-        ]
+    def tsquery(self, text, code):
+        """The visitor's words as a tsquery of the language `code` (a constant: the planner
+        computes it once and can match it against the GIN indexes)."""
+        return "websearch_to_tsquery(%s::regconfig, %s)", [POSTGRES_CONFIGS[code], text]
 
-    def matches(self, text, language):
-        # One `vector @@ constant query` a text language, so that each can use the GIN index.
-        queries = self.queries(text, language)
-        condition = Q()
-        for code, query in queries:
-            condition |= Q(text_language=code, vector=query)
-        documents = SearchDocument.objects.filter(language=language).filter(
-            condition, published_filter()
+    def candidates_sql(self, text, language):
+        """At most MAX_RANKED + 1 published matches: those matching in the title first, in
+        each text language, then those matching in the text only."""
+        published_sql, published_params = published_where()
+        parts, params = [], []
+        for title in ("", "NOT "):
+            for code in self.languages(language):
+                query, query_params = self.tsquery(text, code)
+                parts.append(
+                    f"(SELECT {TABLE}.id FROM {TABLE} WHERE {TABLE}.language = %s"  # noqa: S608
+                    f" AND {TABLE}.text_language = %s AND {TABLE}.vector @@ {query}"
+                    f" AND {title}{TITLE_WORDS} @@ {query} AND ({published_sql}) LIMIT %s)"
+                )
+                params += [language, code, *query_params, *query_params, *published_params]
+                params.append(results.MAX_RANKED + 1)
+        return " UNION ALL ".join(parts) + " LIMIT %s", [*params, results.MAX_RANKED + 1]
+
+    def by_language(self, text, language, make):
+        """A CASE on the row's text language choosing `make(code)`, and its params."""
+        *others, last = self.languages(language)
+        sql, params = make(last)
+        if others:
+            whens, when_params = [], []
+            for code in others:
+                then, then_params = make(code)
+                whens.append(f"WHEN d.text_language = %s THEN {then}")
+                when_params += [code, *then_params]
+            sql, params = f"CASE {' '.join(whens)} ELSE {sql} END", [*when_params, *params]
+        return sql, params
+
+    def page_sql(self, text, language, offset, limit):
+        candidates, params = self.candidates_sql(text, language)
+
+        def rank(code):
+            query, query_params = self.tsquery(text, code)
+            return f"ts_rank(d.vector, {query})", query_params
+
+        def headline(code):
+            query, query_params = self.tsquery(text, code)
+            return (
+                f"ts_headline(%s::regconfig, d.body, {query}, %s)",
+                [POSTGRES_CONFIGS[code], *query_params, HEADLINE_OPTIONS],
+            )
+
+        rank_sql, rank_params = self.by_language(text, language, rank)
+        headline_sql, headline_params = self.by_language(text, language, headline)
+        sql = (
+            f"WITH candidates AS MATERIALIZED ({candidates}), "  # noqa: S608
+            f"ranked AS MATERIALIZED (SELECT d.id, d.date, {rank_sql} AS rank,"
+            f" COUNT(*) OVER () AS total FROM candidates c JOIN {TABLE} d ON d.id = c.id"
+            " ORDER BY rank DESC, d.date DESC NULLS LAST, d.id LIMIT %s OFFSET %s) "
+            f"SELECT d.kind, d.title, d.url, d.date, d.text_language, {headline_sql}, r.total"
+            f" FROM ranked r JOIN {TABLE} d ON d.id = r.id"
+            " ORDER BY r.rank DESC, r.date DESC NULLS LAST, r.id"
         )
-        return documents, queries
-
-    def rank(self, queries):
-        """ts_rank with the query of each row's text language, computed once a row."""
-        from django.contrib.postgres.search import SearchRank
-
-        *others, (_code, last) = queries
-        return Case(
-            *[When(text_language=code, then=SearchRank(F("vector"), q)) for code, q in others],
-            default=SearchRank(F("vector"), last),
-        )
+        return sql, [*params, *rank_params, limit, offset, *headline_params]
 
     def count(self, text, language):
-        return self.matches(text, language)[0].count()
+        sql, params = self.candidates_sql(text, language)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) c", params)  # noqa: S608
+            return cursor.fetchone()[0]
 
     def fetch(self, text, language, offset, limit):
-        """(the results from `offset`, the number of all results), in two queries."""
-        from django.contrib.postgres.search import SearchHeadline, SearchQueryField
-
-        documents, queries = self.matches(text, language)
-        ranked = documents.annotate(rank=self.rank(queries)).order_by().values("pk", "date", "rank")
-        inner, params = ranked.query.sql_with_params()
-        # Ranked first (OFFSET 0 keeps the planner from merging the two), then counted: the
-        # window count then holds narrow rows, not every matching vector.
+        """(the results from `offset`, the number of candidates), in one query."""
+        sql, params = self.page_sql(text, language, offset, limit)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT pk, COUNT(*) OVER () FROM ({inner} OFFSET 0) ranked "  # noqa: S608
-                "ORDER BY rank DESC, date DESC NULLS LAST, pk LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            page = cursor.fetchall()
-        if not page:
-            return [], 0
-        row_query = Case(
-            *[When(text_language=code, then=query) for code, query in queries[:-1]],
-            default=queries[-1][1],
-            output_field=SearchQueryField(),
-        )
-        # The excerpts are made for the rows shown only: ts_headline reads the whole text.
-        rows = (
-            SearchDocument.objects.filter(pk__in=[pk for pk, _total in page])
-            .annotate(
-                excerpt=SearchHeadline(
-                    "body",
-                    row_query,
-                    config=postgres_config("text_language"),
-                    start_sel=MARK_START,
-                    stop_sel=MARK_END,
-                    max_words=35,
-                    min_words=15,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .values("pk", "kind", "title", "url", "date", "text_language", "excerpt")
-        )
-        by_pk = {row.pop("pk"): row for row in rows}
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
         results = [
-            Result(**{**by_pk[pk], "excerpt": marked_excerpt(by_pk[pk]["excerpt"] or "")})
-            for pk, _total in page
-            if pk in by_pk
+            Result(
+                kind=kind,
+                title=title,
+                url=url,
+                date=date,
+                text_language=text_language,
+                excerpt=marked_excerpt(excerpt or ""),
+            )
+            for kind, title, url, date, text_language, excerpt, _total in rows
         ]
-        return results, page[0][1]
+        return results, rows[0][-1] if rows else 0
 
     def suggest(self, parsed, language):
         from django.contrib.postgres.search import TrigramWordDistance

@@ -1,83 +1,103 @@
-"""SQLite: an FTS5 table over words stemmed in Python, ranked with bm25()."""
+"""SQLite: an FTS5 table over words stemmed in Python, ranked with bm25().
+
+As on PostgreSQL, a results page ranks at most MAX_RANKED + 1 candidates, title
+matches first, and counts those only.
+"""
 
 from django.conf import settings
 from django.db import connection
 
 from ..models import SearchDocument
+from . import results
 from .query import WORD, corrected, snowball
-from .results import MARK_END, MARK_START, Result, marked_excerpt, published_filter
+from .results import (
+    MARK_END,
+    MARK_START,
+    Result,
+    marked_excerpt,
+    published_filter,
+    published_where,
+)
 
 
 class SqliteBackend:
     table = "pages_searchdocument_fts"
 
+    def term(self, words, language):
+        """A phrase of quoted stems (no operator injection)."""
+        stems = snowball(language).stemWords([w.lower() for w in words])
+        return '"' + " ".join(s.replace('"', "") for s in stems) + '"'
+
     def fts_query(self, parsed, language):
-        """The parsed query as an FTS5 expression of quoted stems (no operator injection)."""
-
-        def term(words):
-            stems = snowball(language).stemWords([w.lower() for w in words])
-            return '"' + " ".join(s.replace('"', "") for s in stems) + '"'
-
-        groups = ["(" + " OR ".join(term(t) for t in group) + ")" for group in parsed.groups]
+        """The parsed query as an FTS5 expression of quoted stems."""
+        groups = [
+            "(" + " OR ".join(self.term(t, language) for t in group) + ")"
+            for group in parsed.groups
+        ]
         expression = " AND ".join(groups)
         if parsed.excluded:
-            expression = (
-                f"({expression}) NOT (" + " OR ".join(term(t) for t in parsed.excluded) + ")"
-            )
+            excluded = " OR ".join(self.term(t, language) for t in parsed.excluded)
+            expression = f"({expression}) NOT ({excluded})"
         return expression
 
-    def published_where(self):
-        """The published filter as a condition on the `pages_searchdocument` row itself.
+    def tier_queries(self, parsed, language):
+        """The expressions of the matches in the title, then of those in the text only.
 
-        Each kind is `kind = ? AND object_id IN (its model's published ids)`: SQLite reads
-        every such list once into a temporary index and then looks each match up in it.
+        Both hold the same phrases, so that bm25() scores rows of either alike: in the
+        first the title's phrases add to the score, in the second they are absent.
         """
-        documents = SearchDocument.objects.filter(published_filter())
-        query = documents.query
-        return query.get_compiler(connection=connection).compile(query.where)
+        expression = self.fts_query(parsed, language)
+        title = " AND ".join(
+            "(" + " OR ".join(self.term(t, language) for t in group) + ")"
+            for group in parsed.groups
+        )
+        title = "{title_terms} : (" + title + ")"
+        return [f"({expression}) AND ({title})", f"({expression}) NOT ({title})"]
 
-    def matching_sql(self, parsed, language, select):
-        """The matches of each text language, UNION ALL, every value a parameter.
+    def candidates_sql(self, parsed, language, select):
+        """At most MAX_RANKED + 1 published matches, every value a parameter: those
+        matching in the title first, in each text language, then those matching in the text
+        only.
 
-        The FTS5 table drives the join (CROSS JOIN keeps SQLite from reading the documents
-        first and running the full-text match once for each of them), and each match then
-        finds its document by primary key.
+        The FTS5 table drives each part (CROSS JOIN keeps SQLite from reading the documents
+        first and running the full-text match once for each of them), each match finds its
+        document by primary key, each part stops once it has enough, and the parts are read
+        in order until MAX_RANKED + 1 are found.
         """
         table = SearchDocument._meta.db_table
-        published_sql, published_params = self.published_where()
+        published_sql, published_params = published_where()
         # A text in English under another language is matched with English stems.
         # Only constants and Django's compiled SQL go in the text; every value is a parameter.
         sql = " ".join(
             [
-                f"SELECT {select} FROM {self.table}",  # noqa: S608
+                f"SELECT * FROM (SELECT {select} FROM {self.table}",  # noqa: S608
                 f"CROSS JOIN {table} ON {table}.id = {self.table}.rowid",
                 f"WHERE {self.table} MATCH %s AND {table}.language = %s",
-                f"AND {table}.text_language = %s AND ({published_sql})",
+                f"AND {table}.text_language = %s AND ({published_sql}) LIMIT %s)",
             ]
         )
+        languages = list(dict.fromkeys([language, settings.LANGUAGE_CODE]))
+        tiers = {code: self.tier_queries(parsed, code) for code in languages}
+        most = results.MAX_RANKED + 1
         parts, params = [], []
-        for text_language in dict.fromkeys([language, settings.LANGUAGE_CODE]):
-            parts.append(sql)
-            params += [
-                self.fts_query(parsed, text_language),
-                language,
-                text_language,
-                *published_params,
-            ]
-        return " UNION ALL ".join(parts), params
+        for tier in range(2):
+            for code in languages:
+                parts.append(sql)
+                params += [tiers[code][tier], language, code, *published_params, most]
+        return " UNION ALL ".join(parts) + " LIMIT %s", [*params, most]
 
     def count(self, parsed, language):
-        sql, params = self.matching_sql(parsed, language, "1")
+        sql, params = self.candidates_sql(parsed, language, "1")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({sql})", params)  # noqa: S608
             return cursor.fetchone()[0]
 
     def page_sql(self, parsed, language, offset, limit):
-        """One statement: every match ranked on narrow rows (id, date, bm25) and counted,
+        """One statement: the candidates ranked on narrow rows (id, date, bm25) and counted,
         the page cut, and only then the page's rows joined to their titles and texts."""
         table = SearchDocument._meta.db_table
         select = f"{table}.id AS id, {table}.date AS date, bm25({self.table}, 5.0, 1.0) AS score"
-        sql, params = self.matching_sql(parsed, language, select)
+        sql, params = self.candidates_sql(parsed, language, select)
         ranked = (
             f"SELECT id, score, date, COUNT(*) OVER () AS total FROM ({sql}) "  # noqa: S608
             "ORDER BY score, date DESC, id LIMIT %s OFFSET %s"
