@@ -37,6 +37,7 @@ from .query import (
     corrected,
     parse_query,
     snowball,
+    stem,
     stem_words,
     validate_query,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "rebuild_index",
     "search",
     "snowball",
+    "stem",
     "stem_words",
     "suggestion",
     "unindex_object",

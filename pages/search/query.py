@@ -1,6 +1,7 @@
 """What a visitor types: limits, parsing, stemming, and spelling suggestions."""
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,10 +26,17 @@ def snowball(language):
     return _stemmers[language]
 
 
+@functools.lru_cache(maxsize=20_000)
+def stem(word, language):
+    """A lower-cased word stemmed in `language`. The Snowball stemmers run in Python, slowly
+    (tens of microseconds a word): each distinct word is stemmed once a process, not again
+    for every excerpt, query and text indexed."""
+    return snowball(language).stemWord(word)
+
+
 def stem_words(text, language):
     """The text's words, lower-cased and stemmed in `language`, as a list."""
-    words = [w.lower() for w in WORD.findall(unicodedata.normalize("NFC", text))]
-    return snowball(language).stemWords(words)
+    return [stem(w.lower(), language) for w in WORD.findall(unicodedata.normalize("NFC", text))]
 
 
 def postgres_config(column):

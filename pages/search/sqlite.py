@@ -9,7 +9,7 @@ from django.db import connection
 
 from ..models import SearchDocument
 from . import results
-from .query import WORD, corrected, snowball
+from .query import WORD, corrected, stem
 from .results import (
     MARK_END,
     MARK_START,
@@ -25,7 +25,7 @@ class SqliteBackend:
 
     def term(self, words, language):
         """A phrase of quoted stems (no operator injection)."""
-        stems = snowball(language).stemWords([w.lower() for w in words])
+        stems = [stem(w.lower(), language) for w in words]
         return '"' + " ".join(s.replace('"', "") for s in stems) + '"'
 
     def fts_query(self, parsed, language):
@@ -142,8 +142,7 @@ class SqliteBackend:
 
 def excerpt(body, parsed, language, words=35):
     """About `words` words of the text around its first match, the matches marked."""
-    stemmer = snowball(language)
-    wanted = set(stemmer.stemWords([w.lower() for w in parsed.words]))
+    wanted = {stem(w.lower(), language) for w in parsed.words}
     tokens = list(WORD.finditer(body))
     if not tokens:
         return ""
@@ -154,7 +153,7 @@ def excerpt(body, parsed, language, words=35):
     def is_hit(i):
         word = tokens[i].group().lower()
         if word not in stems:
-            stems[word] = stemmer.stemWord(word)
+            stems[word] = stem(word, language)
         return stems[word] in wanted
 
     first_hit = next((i for i in range(len(tokens)) if is_hit(i)), 0)
