@@ -10,6 +10,7 @@ MAX_RANKED instead of reading every match of a common word.
 
 from django.conf import settings
 from django.db import connection
+from django.db.backends.signals import connection_created
 
 from ..models import SearchDocument
 from . import results
@@ -30,6 +31,19 @@ HEADLINE_OPTIONS = (
     f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=35, MinWords=15, '
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
+
+
+def without_jit(sender, connection, **kwargs):
+    """No JIT compiling on the site's PostgreSQL connections. The planner's estimate of a
+    search that stops after MAX_RANKED matches can pass `jit_above_cost`, and compiling then
+    took hundreds of milliseconds, many times the query itself; no query of a web page gains
+    from it. Once a connection, not once a query."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+
+
+connection_created.connect(without_jit, dispatch_uid="search.without_jit")
 
 
 class PostgresBackend:
@@ -99,18 +113,18 @@ class PostgresBackend:
         )
         return sql, [*params, *rank_params, limit, offset, *headline_params]
 
+    def execute(self, sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
     def count(self, text, language):
         sql, params = self.candidates_sql(text, language)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) c", params)  # noqa: S608
-            return cursor.fetchone()[0]
+        return self.execute(f"SELECT COUNT(*) FROM ({sql}) c", params)[0][0]  # noqa: S608
 
     def fetch(self, text, language, offset, limit):
         """(the results from `offset`, the number of candidates), in one query."""
-        sql, params = self.page_sql(text, language, offset, limit)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        rows = self.execute(*self.page_sql(text, language, offset, limit))
         results = [
             Result(
                 kind=kind,
