@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -489,6 +490,21 @@ def test_sqlite_runs_the_full_text_match_once_and_reads_documents_by_key(languag
     assert len(items) == 4 * len(fts), plan
     assert all("USING INTEGER PRIMARY KEY" in step for step in items), plan
     assert not any("LIST SUBQUERY" in step or "AUTOMATIC" in step for step in plan), plan
+
+
+@pytest.mark.django_db
+def test_indexing_writes_each_entry_once():
+    """The PostgreSQL vector is computed as the entry is inserted: an UPDATE afterwards wrote
+    every entry twice, and a rebuilt index took twice its size until vacuumed."""
+    with CaptureQueriesContext(connection) as captured:
+        make_update("Remittances study", summary="Care work.")
+        call_command("rebuild_search_index", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert any(s.startswith('INSERT INTO "pages_searchdocument"') for s in statements)
+    assert not any(s.startswith('UPDATE "pages_searchdocument"') for s in statements)
+    if connection.vendor == "postgresql":
+        assert not SearchDocument.objects.filter(vector__isnull=True).exists()
+        assert result_titles(search(Client(), "remittances")) == ["Remittances study"]
 
 
 def plan_nodes(node):

@@ -4,6 +4,7 @@ import html
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Value
 from django.utils import translation
 from django.utils.html import strip_tags
 
@@ -11,7 +12,7 @@ from genmig.cache import new_generation
 
 from ..markdown import render_markdown
 from ..models import Page, Resource, SearchDocument, Update
-from .query import CONTROL, postgres_config, stem_words
+from .query import CONTROL, POSTGRES_CONFIGS, stem_words
 
 
 def kinds():
@@ -78,22 +79,24 @@ def build_documents(kind, obj):
             url=url[:300],
             date=date,
         )
-        if connection.vendor != "postgresql":
+        if connection.vendor == "postgresql":
+            document.vector = vector(document.title, body, text_language)
+        else:
             document.title_terms = " ".join(stem_words(title, text_language))
             document.body_terms = " ".join(stem_words(body, text_language))
         documents.append(document)
     return documents
 
 
-def _fill_vectors(documents):
-    if connection.vendor != "postgresql" or not documents:
-        return
+def vector(title, body, language):
+    """The weighted tsvector of a title and text, computed by PostgreSQL as the row is
+    inserted (an UPDATE afterwards wrote every row twice, leaving the table twice its
+    size until vacuumed)."""
     from django.contrib.postgres.search import SearchVector
 
-    config = postgres_config("text_language")
-    SearchDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
-        vector=SearchVector("title", weight="A", config=config)
-        + SearchVector("body", weight="B", config=config)
+    config = POSTGRES_CONFIGS.get(language, "simple")
+    return SearchVector(Value(title), weight="A", config=config) + SearchVector(
+        Value(body), weight="B", config=config
     )
 
 
@@ -101,8 +104,7 @@ def index_object(obj):
     """Index (again) one page, update, resource or partner, in every language."""
     kind = kind_of(type(obj))
     SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
-    documents = SearchDocument.objects.bulk_create(build_documents(kind, obj))
-    _fill_vectors(documents)
+    SearchDocument.objects.bulk_create(build_documents(kind, obj))
 
 
 def unindex_object(model, pk):
@@ -118,11 +120,11 @@ def rebuild_index(batch_size=500):
         for obj in model.objects.order_by("pk").iterator(chunk_size=batch_size):
             batch.extend(build_documents(kind, obj))
             if len(batch) >= batch_size:
-                _fill_vectors(SearchDocument.objects.bulk_create(batch))
+                SearchDocument.objects.bulk_create(batch)
                 count += len(batch)
                 batch = []
         if batch:
-            _fill_vectors(SearchDocument.objects.bulk_create(batch))
+            SearchDocument.objects.bulk_create(batch)
             count += len(batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # statistics for the planner: the table is new

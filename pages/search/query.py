@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import snowballstemmer
-from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 RESULTS_PER_PAGE = 10
@@ -37,14 +36,6 @@ def stem(word, language):
 def stem_words(text, language):
     """The text's words, lower-cased and stemmed in `language`, as a list."""
     return [stem(w.lower(), language) for w in WORD.findall(unicodedata.normalize("NFC", text))]
-
-
-def postgres_config(column):
-    """The text-search configuration of each row's language in `column`, as SQL."""
-    return Case(
-        *[When(**{column: code}, then=Value(config)) for code, config in POSTGRES_CONFIGS.items()],
-        default=Value("simple"),
-    )
 
 
 @dataclass
