@@ -165,7 +165,7 @@ PAGE_CACHE_IGNORED_MODELS = [
     "partners.Enquiry",
     "partners.RecentSubmission",
     "pages.LinkCheck",
-    # The search index: a rebuild marks pages stale itself (pages/search.py).
+    # The search index: a rebuild marks pages stale itself (pages/search/indexing.py).
     "pages.SearchDocument",
 ]
 

@@ -218,6 +218,8 @@ def search_view(request):
             results.fetch_page(number, search.RESULTS_PER_PAGE)
             page = paginator.get_page(number)
             context.update(paginator=paginator, page_obj=page, results=list(page))
+            # Past the most a search ranks, the count says "more than" that many.
+            context["results_more"] = results.more
             if paginator.count == 0:
                 context["suggestion"] = search.suggestion(parsed, language)
     response = render(request, "pages/search.html", context)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SearchDocument(models.Model):
-    """One published-or-not item as the site search sees it in one language (pages/search.py).
+    """One published-or-not item as the site search sees it in one language (pages/search/).
 
     Kept up to date by signals on every save and delete; `manage.py rebuild_search_index`
     builds it anew. Whether a visitor may find an item is decided when searching, through its
