@@ -170,7 +170,10 @@ def _fsync_folder(folder):
 def create_backup(folder=None):
     """Write one archive; return its path."""
     folder = Path(folder or settings.BACKUP_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
+    # Archives hold everything (password hashes, sessions, second factors' secrets): readable
+    # by the site's own user alone.
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
     now = timezone.now()
     release = release_id()
     stem = f"{PREFIX}{now:%Y%m%d-%H%M%S}-{release}"
@@ -192,7 +195,8 @@ def create_backup(folder=None):
     try:
         dump = work / database_member()
         dump_database(dump)
-        with open(partial, "xb") as raw:
+        private = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(private, "wb") as raw:
             with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
                 _add(tar, dump, database_member(), manifest)
                 dump.unlink()

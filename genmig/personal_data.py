@@ -132,6 +132,7 @@ EXPORTS = [
     ("staff_accounts", staff.export_staff_accounts),
     ("sign_in_attempts", staff.export_sign_in_attempts),
     ("sign_in_records", staff.export_sign_in_records),
+    ("iom_account", staff.export_identity),
 ]
 
 # Sign-in attempts first: they are found by the account's name, which erasing it replaces.

@@ -109,6 +109,36 @@ def export_staff_accounts(email):
     ]
 
 
+def _forget_identity_and_factors(user):
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from .staff.factors import users_being_deleted
+    from .staff.models import Identity
+
+    Identity.objects.filter(user=user).delete()
+    token = users_being_deleted.set(users_being_deleted.get() | {user.pk})
+    try:
+        for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+            model.objects.filter(user=user).delete()
+    finally:
+        users_being_deleted.reset(token)
+
+
+def export_identity(email):
+    from .staff.models import Identity
+
+    return [
+        {
+            "issuer": identity.issuer,
+            "subject": identity.subject,
+            "since": identity.created.isoformat(),
+        }
+        for identity in Identity.objects.filter(user__in=staff_accounts(email))
+    ]
+
+
 def neutral_label(user):
     return f"former-staff-{user.pk}"
 
@@ -118,6 +148,9 @@ def erase_staff_accounts(email, before=None):
     erased = 0
     for user in staff_accounts(email, before):
         Session.objects.filter(pk__in=_sessions_of(user)).delete()
+        # Its tie to the IOM account and its second factors go too: signing in again with the
+        # IOM account makes a new account, never brings this one back.
+        _forget_identity_and_factors(user)
         label = neutral_label(user)
         user.username = label
         user.first_name = user.last_name = user.email = ""
@@ -144,13 +177,30 @@ def purge_history(now=None):
 # Records of sign-ins (genmig.staff): password, IOM account, second factors -----------------
 
 
-def export_sign_in_records(email):
-    from .staff.records import sign_in_records_of
+def _sign_in_records(email, before=None):
+    """Records of the address's accounts, and of sign-ins typed with one of its names."""
+    from .staff.models import SignInRecord
 
-    return [entry for user in staff_accounts(email) for entry in sign_in_records_of(user)]
+    names = Q()
+    for name in _names_signed_in_with(email):
+        names |= Q(username__iexact=name)
+    records = SignInRecord.objects.filter(Q(user__in=staff_accounts(email)) | names)
+    return records.filter(when__lte=before) if before else records
+
+
+def export_sign_in_records(email):
+    return [
+        {
+            "when": entry.when.isoformat(),
+            "event": entry.event,
+            "method": entry.method,
+            "username": entry.username,
+            "address": entry.address,
+            "detail": entry.detail,
+        }
+        for entry in _sign_in_records(email).order_by("when", "pk")
+    ]
 
 
 def erase_sign_in_records(email, before=None):
-    from .staff.records import erase_sign_in_records_of
-
-    return sum(erase_sign_in_records_of(user) for user in staff_accounts(email, before))
+    return _sign_in_records(email, before).delete()[0]

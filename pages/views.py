@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView
 from genmig.cache import PRIVATE_CACHE_CONTROL
 from genmig.personal_data import retention_table
 from genmig.query import as_given, one_of, page_number, reads_query
+from genmig.staff.middleware import is_signed_in_staff
 from partners.models import Partner
 
 from . import search
@@ -62,7 +63,7 @@ class PageView(PreviewMixin, DetailView):
 
     def get_object(self, queryset=None):
         page = published_page(self.request, self.kwargs["slug"])
-        if page is None and self.request.user.is_staff:
+        if page is None and is_signed_in_staff(self.request):
             page = Page.objects.filter(slug=self.kwargs["slug"]).first()
         if page is None:
             raise Http404("No published page at this address.")
@@ -127,7 +128,7 @@ class UpdateView(PreviewMixin, DetailView):
     query_parameters = {}
 
     def get_queryset(self):
-        if self.request.user.is_staff:
+        if is_signed_in_staff(self.request):
             return Update.objects.all()
         return Update.objects.published()
 
@@ -159,7 +160,7 @@ def home_sections(now=None):
 @reads_query()
 def update_calendar(request, slug):
     """One event or webinar as an .ics file, for “Add to calendar”."""
-    updates = Update.objects.all() if request.user.is_staff else Update.objects.published()
+    updates = Update.objects.all() if is_signed_in_staff(request) else Update.objects.published()
     update = get_object_or_404(updates.filter(starts_at__isnull=False), slug=slug)
     response = HttpResponse(
         calendar_for([update], request, calendar_name()),

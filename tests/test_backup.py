@@ -309,6 +309,19 @@ def test_with_object_storage_the_backup_holds_the_database_alone(site, tmp_path)
     assert not [name for name in names if name.startswith("media/")]
 
 
+def test_archives_are_readable_by_the_site_alone(site, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir(mode=0o755)
+    old = os.umask(0o022)
+    try:
+        result = manage(dict(site["env"], BACKUP_DIR=str(folder)), "backup")
+    finally:
+        os.umask(old)
+    archive = Path(result.stdout.strip().splitlines()[-1])
+    assert oct(archive.stat().st_mode & 0o777) == oct(0o600)
+    assert oct(folder.stat().st_mode & 0o777) == oct(0o700)
+
+
 def test_old_archives_are_pruned_keeping_the_newest(site, tmp_path):
     folder = tmp_path / "backups"
     folder.mkdir()

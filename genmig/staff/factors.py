@@ -11,13 +11,13 @@ import contextvars
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django_otp import devices_for_user, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .caching import cached
 from .records import Event, Method, record
 
 RECOVERY_CODE_COUNT = 10
@@ -48,7 +48,8 @@ def _failure_key(user):
 
 
 def is_locked(user):
-    return cache.get(_failure_key(user), 0) >= settings.AXES_FAILURE_LIMIT
+    # Without the cache the count is django-axes' alone (in the database), by address.
+    return cached("get", _failure_key(user), 0, default=0) >= settings.AXES_FAILURE_LIMIT
 
 
 def check_code(request, user, code):
@@ -56,14 +57,12 @@ def check_code(request, user, code):
     code = "".join(str(code).split())
     device = match_token(user, code) if code and not is_locked(user) else None
     if device is not None:
-        cache.delete(_failure_key(user))
+        cached("delete", _failure_key(user))
         return device
-    key = _failure_key(user)
-    cache.add(key, 0, int(settings.AXES_COOLOFF_TIME.total_seconds()))
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    key, seconds = _failure_key(user), int(settings.AXES_COOLOFF_TIME.total_seconds())
+    cached("add", key, 0, seconds)
+    if cached("incr", key, default=False) is False:
+        cached("set", key, 1, seconds)
     record(request, Event.FAILED, Method.TOTP, user=user, detail="wrong second-factor code")
     # django-axes counts it against the address, as a wrong password.
     user_login_failed.send(
@@ -110,9 +109,15 @@ def end_other_sessions(user, keep=None):
     return ended
 
 
+# Accounts being deleted: their devices go with them, and are not "removed" from them.
+users_being_deleted = contextvars.ContextVar("users_being_deleted", default=frozenset())
+
+
 def factor_removed(device):
     """A confirmed device was deleted (in the admin): record it, end the other sessions."""
     if not getattr(device, "confirmed", True) or isinstance(device, StaticDevice):
+        return
+    if device.user_id in users_being_deleted.get():
         return
     user = device.user
     record(current_request.get(), Event.FACTOR_REMOVED, method_of(device), user=user)

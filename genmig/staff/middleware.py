@@ -30,6 +30,15 @@ def needs_second_factor(match):
     )
 
 
+def is_signed_in_staff(request):
+    """Staff who have signed in all the way: with the IOM account, or with a password and a
+    second factor. Only they see what visitors do not (drafts, embargoed items)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return False
+    return request.session.get(SESSION_METHOD) == "oidc" or user.is_verified()
+
+
 class SecondFactorMiddleware:
     """Staff signed in with a password of this site reach the admin only once they have
     given their second factor, and are first taken to set one up if they have none.
@@ -54,9 +63,7 @@ class SecondFactorMiddleware:
         if not needs_second_factor(request.resolver_match):
             return None
         user = request.user
-        if not user.is_authenticated or not user.is_staff:
-            return None
-        if request.session.get(SESSION_METHOD) == "oidc" or user.is_verified():
+        if not user.is_authenticated or not user.is_staff or is_signed_in_staff(request):
             return None
         step = "staff:verify" if has_second_factor(user) else "staff:set_up"
         return HttpResponseRedirect(

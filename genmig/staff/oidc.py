@@ -13,11 +13,11 @@ import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from .caching import cached
 from .models import Identity
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class ProviderUnavailable(Exception):
 def discovery():
     """The provider's /.well-known/openid-configuration, kept in the cache for an hour."""
     key = f"staff-oidc-discovery:{settings.STAFF_OIDC_ISSUER}"
-    document = cache.get(key)
+    document = cached("get", key)
     if document:
         return document
     url = settings.STAFF_OIDC_ISSUER + "/.well-known/openid-configuration"
@@ -51,7 +51,7 @@ def discovery():
             f"discovery at {url} names the issuer {document['issuer']!r}, "
             f"not STAFF_OIDC_ISSUER {settings.STAFF_OIDC_ISSUER!r}"
         )
-    cache.set(key, document, DISCOVERY_CACHE_SECONDS)
+    cached("set", key, document, DISCOVERY_CACHE_SECONDS)
     return document
 
 
@@ -104,6 +104,8 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
                 audience=self.OIDC_RP_CLIENT_ID,
                 issuer=discovery()["issuer"],
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+                # Clocks of the provider and this server may differ by a little.
+                leeway=60,
             )
         except jwt.PyJWTError as error:
             raise SuspiciousOperation(f"ID token refused: {error}") from error
@@ -147,7 +149,10 @@ class StaffOIDCBackend(OIDCAuthenticationBackend):
 
     @transaction.atomic
     def update_user(self, user, claims):
-        """Names, email, staff status and groups from this sign-in's claims."""
+        """Names, email, staff status and groups from this sign-in's claims; an account made
+        inactive here (by an administrator, or by an erasure) stays out."""
+        if not user.is_active:
+            return None
         roles = claims.get("roles") or []
         if not isinstance(roles, list):
             roles = []
