@@ -44,6 +44,24 @@ class AddressForm(forms.Form):
     )
 
 
+# The kinds of data an export finds (genmig/personal_data.py EXPORTS), as staff read them.
+KIND_LABELS = {
+    "enquiries": gettext_lazy("Enquiries"),
+    "staff_accounts": gettext_lazy("Staff accounts"),
+    "sign_in_attempts": gettext_lazy("Sign-in attempts (kept to stop password guessing)"),
+    "sign_in_records": gettext_lazy("Sign-in records"),
+    "iom_account": gettext_lazy("Ties to an IOM account"),
+}
+
+
+def counted(found):
+    """{kind: items or count} as "Enquiries: 1, Sign-in records: 6"."""
+    return [
+        (KIND_LABELS.get(name, name), count if isinstance(count, int) else len(count))
+        for name, count in found.items()
+    ]
+
+
 def what_erasing_does(held):
     """What an erasure will do, kind by kind, in words."""
     lines = []
@@ -77,8 +95,25 @@ def what_erasing_does(held):
                 )
                 % {"count": count}
             )
+        elif name == "sign_in_records":
+            lines.append(
+                ngettext(
+                    "%(count)d sign-in record is deleted.",
+                    "%(count)d sign-in records are deleted.",
+                    count,
+                )
+                % {"count": count}
+            )
+        elif name == "iom_account":
+            lines.append(
+                _(
+                    "The tie to the IOM account and any second factor are removed: signing in "
+                    "again with that account would make a new, empty account."
+                )
+            )
         else:
-            lines.append(_("%(kind)s: %(count)d deleted.") % {"count": count, "kind": name})
+            label = KIND_LABELS.get(name, name)
+            lines.append(_("%(kind)s: %(count)d deleted.") % {"count": count, "kind": label})
     return lines
 
 
@@ -98,7 +133,9 @@ def personal_data_view(request):
         return render(request, "admin/personal_data.html", context)
     email = personal_data.normalise(form.cleaned_data["email"])
     held = personal_data.export(email)
-    context.update(email=email, held=held, effects=what_erasing_does(held))
+    context.update(
+        email=email, held=held, held_kinds=counted(held), effects=what_erasing_does(held)
+    )
     if request.method == "GET" and request.GET.get("download") and held:
         response = HttpResponse(
             json.dumps(held, indent=2, ensure_ascii=False), content_type="application/json"
@@ -113,9 +150,7 @@ def personal_data_view(request):
             _("Erased what was held on %(email)s (%(what)s); the erasure is recorded.")
             % {
                 "email": email,
-                "what": ", ".join(
-                    f"{count} {name.replace('_', ' ')}" for name, count in erased.items()
-                ),
+                "what": ", ".join(f"{label}: {count}" for label, count in counted(erased)),
             },
         )
         return redirect(f"{reverse('personal_data')}?{urlencode({'email': email})}")

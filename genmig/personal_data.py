@@ -84,7 +84,7 @@ KINDS = [
     ),
     Kind(
         "sign_in_attempts",
-        _("Records of staff sign-ins and failed attempts (address, browser, name)"),
+        _("Failed staff sign-ins, kept to stop password guessing (address, browser, name)"),
         _days("SIGN_IN_RECORD_RETENTION_DAYS"),
         staff.purge_sign_in_attempts,
     ),

@@ -345,6 +345,13 @@ def test_the_section_speaks_the_editors_language(tmp_path, editor_client):
     assert "Lo que leen los visitantes" in editor_client.get("/es/admin/").content.decode()
 
 
+def test_before_any_import_the_section_says_where_its_figures_come_from(editor_client):
+    html = editor_client.get("/admin/").content.decode()
+    section = html.split("What visitors read", 1)[1]
+    assert "No visits counted yet in the last 30 days" in section
+    assert "audience-visits" not in section
+
+
 def test_only_editors_see_the_section(rf, django_user_model, tmp_path):
     import_lines(tmp_path, VISITS)
     handler = django_user_model.objects.create_user(username="handler", is_staff=True)

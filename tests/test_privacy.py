@@ -283,7 +283,7 @@ def test_admin_exports_and_erases_for_superusers_after_confirmation(staff_client
     index = staff_client.get("/admin/").content.decode()
     assert 'href="/admin/personal-data/"' in index
     found = staff_client.get("/admin/personal-data/", {"email": " AMINA.Diallo@example.org"})
-    assert "enquiries: 1" in found.content.decode()
+    assert "<li>Enquiries: 1</li>" in found.content.decode()
     download = staff_client.get(
         "/admin/personal-data/", {"email": "amina.diallo@example.org", "download": "1"}
     )
@@ -303,7 +303,7 @@ def test_admin_exports_and_erases_for_superusers_after_confirmation(staff_client
         {"email": "amina.diallo@example.org", "action": "erase"},
         follow=True,
     )
-    assert "the erasure is recorded" in done.content.decode()
+    assert "(Enquiries: 1, Staff accounts: 1); the erasure is recorded" in done.content.decode()
     assert not Enquiry.objects.exists() and ErasureLog.objects.count() == 1
     assert "Nothing is held on amina.diallo@example.org" in done.content.decode()
 

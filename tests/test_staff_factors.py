@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import segno
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
@@ -49,6 +50,11 @@ def set_up_app(client):
     device = TOTPDevice.objects.get(confirmed=False)
     key = re.search(r'id="totp-key">([A-Z2-7 ]+)<', page.content.decode()).group(1)
     assert key.replace(" ", "")  # shown to type into the app
+    # and as a QR code of the app's address, for the phone to scan
+    qr = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, border=4, dark="#000", light="#fff"
+    )
+    assert qr in page.content.decode() and device.config_url.startswith("otpauth://totp/")
     done = client.post(page.redirect_chain[-1][0], {"code": app_code(device)}, follow=True)
     codes = re.findall(r"<li>(\w+)</li>", done.content.decode())
     assert len(codes) == 10

@@ -2,12 +2,14 @@
 
 from base64 import b32encode
 
+import segno
 from django.contrib import admin
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
@@ -82,6 +84,10 @@ def set_up(request):
             return redirect(reverse("staff:recovery_codes") + "?" + request.GET.urlencode())
         form.add_error("code", _("This code is not right: check the key and the time."))
     key = b32encode(device.bin_key).decode()
+    # The same address as a QR code, drawn on the server: the phone's app scans it.
+    qr_code = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, border=4, dark="#000", light="#fff"
+    )
     return render_page(
         request,
         "staff/set_up.html",
@@ -89,6 +95,7 @@ def set_up(request):
         form=form,
         key=" ".join(key[i : i + 4] for i in range(0, len(key), 4)),
         config_url=device.config_url,
+        qr_code=mark_safe(qr_code),  # noqa: S308 (segno's own SVG of the address)
     )
 
 
