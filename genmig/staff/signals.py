@@ -1,6 +1,6 @@
 """Sign-in records for password sign-ins and failures, and for second factors."""
 
-from django.contrib.auth import get_user_model
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
@@ -37,17 +37,17 @@ def factor_removed(sender, instance, **kwargs):
 
 # A user's deletion takes its devices with it: Django sends every pre_delete of the deletion
 # before any post_delete, so the devices' receivers above know their user is going.
-@receiver(pre_delete, dispatch_uid="staff.user_deleting")
+# (Receivers for the user model alone: one for every model would stop Django deleting rows
+# in bulk, such as sessions, without fetching each first.)
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="staff.user_deleting")
 def user_deleting(sender, instance, **kwargs):
-    if sender is get_user_model():
-        from .factors import users_being_deleted
+    from .factors import users_being_deleted
 
-        users_being_deleted.set(users_being_deleted.get() | {instance.pk})
+    users_being_deleted.set(users_being_deleted.get() | {instance.pk})
 
 
-@receiver(post_delete, dispatch_uid="staff.user_deleted")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="staff.user_deleted")
 def user_deleted(sender, instance, **kwargs):
-    if sender is get_user_model():
-        from .factors import users_being_deleted
+    from .factors import users_being_deleted
 
-        users_being_deleted.set(users_being_deleted.get() - {instance.pk})
+    users_being_deleted.set(users_being_deleted.get() - {instance.pk})
