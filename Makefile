@@ -42,7 +42,6 @@ test: $(VENV)/.installed-dev var/static/staticfiles.json
 # test runs at once (SQLite and PostgreSQL, .ci/run) never rewrite them under each other.
 var/static/staticfiles.json: $(shell find static -type f) $(VENV)/.installed | var
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@touch $@
 
 # The production stack on this machine: collectstatic, migrate, then gunicorn with DEBUG off
 # at http://127.0.0.1:8000 (genmig/gunicorn.conf.py). Plain HTTP, so no redirect to HTTPS and
