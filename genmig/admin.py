@@ -14,27 +14,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import personal_data
 from .models import ErasureLog
+from .staff.admin import RecordsForSuperusers
 
 
 @admin.register(ErasureLog)
-class ErasureLogAdmin(admin.ModelAdmin):
+class ErasureLogAdmin(RecordsForSuperusers):
     list_display = ["erased_at", "key"]
     date_hierarchy = "erased_at"
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AddressForm(forms.Form):

@@ -189,17 +189,9 @@ def _sign_in_records(email, before=None):
 
 
 def export_sign_in_records(email):
-    return [
-        {
-            "when": entry.when.isoformat(),
-            "event": entry.event,
-            "method": entry.method,
-            "username": entry.username,
-            "address": entry.address,
-            "detail": entry.detail,
-        }
-        for entry in _sign_in_records(email).order_by("when", "pk")
-    ]
+    from .staff.records import exported
+
+    return [exported(entry) for entry in _sign_in_records(email).order_by("when", "pk")]
 
 
 def erase_sign_in_records(email, before=None):

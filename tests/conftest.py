@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
@@ -86,6 +87,16 @@ def staff_client(db, django_user_model):
     staff = Client()
     sign_in_verified(staff, user)
     return staff
+
+
+@pytest.fixture
+def content_editor_client(db, django_user_model):
+    """A member of Content editors, signed in with the second factor given."""
+    user = django_user_model.objects.create_user(
+        username="writer", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Content editors"))
+    return sign_in_verified(Client(), user)
 
 
 @pytest.fixture

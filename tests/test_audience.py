@@ -9,7 +9,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from pages.attention import audience_section
@@ -27,7 +27,6 @@ from pages.models import (
     Update,
 )
 from partners.models import Partner
-from tests.helpers import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +147,7 @@ def test_importing_the_same_lines_twice_counts_them_once(tmp_path):
     assert ImportedLog.objects.get().lines == 8
 
 
-def test_bad_lines_are_skipped_and_reported_never_stored(tmp_path, editor_client):
+def test_bad_lines_are_skipped_and_reported_never_stored(tmp_path, content_editor_client):
     hostile = "<script>alert(1)</script>"
     good = line("/background/")
     lines = [
@@ -175,7 +174,7 @@ def test_bad_lines_are_skipped_and_reported_never_stored(tmp_path, editor_client
     assert "first at lines 2, 3, 4, 5, 6, 7, 8, 9, 13, 14." in output
     assert views("/background/") == 2
     assert SearchCount.objects.get().term == hostile
-    html = editor_client.get("/admin/").content.decode()
+    html = content_editor_client.get("/admin/").content.decode()
     assert hostile not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -252,7 +251,7 @@ def test_a_search_fewer_than_three_visitors_made_goes_once_it_can_no_longer_be_s
     assert set(SearchCount.objects.values_list("term", flat=True)) == {"visa"}
 
 
-def test_a_search_shows_only_once_three_visitors_made_it(tmp_path, editor_client):
+def test_a_search_shows_only_once_three_visitors_made_it(tmp_path, content_editor_client):
     import_lines(
         tmp_path,
         [
@@ -262,23 +261,25 @@ def test_a_search_shows_only_once_three_visitors_made_it(tmp_path, editor_client
             line("/fr/search/?q=visa", "127.0.0.12", results="0"),
         ],
     )
-    html = editor_client.get("/admin/").content.decode()
+    html = content_editor_client.get("/admin/").content.decode()
     assert "Searches that found nothing" in html
     assert "jane doe" not in html and "visa" not in html
     import_lines(tmp_path, [line("/fr/search/?q=visa", "127.0.0.13", results="0")], "2.log")
-    html = editor_client.get("/admin/").content.decode()
+    html = content_editor_client.get("/admin/").content.decode()
     assert '<a href="/fr/search/?q=visa" lang="fr">visa</a> (Français)' in html
     assert "jane doe" not in html
 
 
-def test_the_start_page_shows_what_visitors_read_with_links_to_edit(tmp_path, editor_client):
+def test_the_start_page_shows_what_visitors_read_with_links_to_edit(
+    tmp_path, content_editor_client
+):
     page = Page.objects.get(slug="background")
     update = Update.objects.create(title_en="A webinar", slug="a-webinar", published=True)
     resource = Resource.objects.create(
         title_en="Report", year=2026, file="resources/report-3f2a.pdf", published=True
     )
     import_lines(tmp_path, [*VISITS, line("/updates/a-webinar/"), line("/updates/a-webinar/")])
-    html = editor_client.get("/admin/").content.decode()
+    html = content_editor_client.get("/admin/").content.decode()
     section = html.split("What visitors read", 1)[1]
     assert "<svg" in section and "<script" not in section
     assert f'<a href="/admin/pages/page/{page.pk}/change/">/background/</a>' in section
@@ -320,7 +321,7 @@ def test_the_section_costs_at_most_8_queries_whatever_the_data(days, django_asse
     assert len(found["not_found"]) == 10
 
 
-def test_the_change_form_shows_the_items_views_in_the_last_30_days(editor_client):
+def test_the_change_form_shows_the_items_views_in_the_last_30_days(content_editor_client):
     today = timezone.localdate()
     page = Page.objects.get(slug="background")
     partner = Partner.objects.create(name_en="UN Women", slug="un-women", type="un")
@@ -331,22 +332,24 @@ def test_the_change_form_shows_the_items_views_in_the_last_30_days(editor_client
     old = today - datetime.timedelta(days=30)
     PathViews.objects.create(day=old, path="/background/", language="en", kind="page", views=50)
     PathViews.objects.create(day=today, path="/partners/", language="en", kind="page", views=1)
-    html = editor_client.get(f"/admin/pages/page/{page.pk}/change/").content.decode()
+    html = content_editor_client.get(f"/admin/pages/page/{page.pk}/change/").content.decode()
     assert "Read 9 times in the last 30 days (/background/). English: 7, Français: 2." in html
-    html = editor_client.get(f"/admin/partners/partner/{partner.pk}/change/").content.decode()
+    html = content_editor_client.get(
+        f"/admin/partners/partner/{partner.pk}/change/"
+    ).content.decode()
     assert "Read 1 time in the last 30 days (/partners/)." in html
-    html = editor_client.get(f"/fr/admin/pages/page/{page.pk}/change/").content.decode()
+    html = content_editor_client.get(f"/fr/admin/pages/page/{page.pk}/change/").content.decode()
     assert "Lu 9 fois ces 30 derniers jours (/background/)." in html
 
 
-def test_the_section_speaks_the_editors_language(tmp_path, editor_client):
+def test_the_section_speaks_the_editors_language(tmp_path, content_editor_client):
     import_lines(tmp_path, VISITS)
-    assert "Ce que lisent les visiteurs" in editor_client.get("/fr/admin/").content.decode()
-    assert "Lo que leen los visitantes" in editor_client.get("/es/admin/").content.decode()
+    assert "Ce que lisent les visiteurs" in content_editor_client.get("/fr/admin/").content.decode()
+    assert "Lo que leen los visitantes" in content_editor_client.get("/es/admin/").content.decode()
 
 
-def test_before_any_import_the_section_says_where_its_figures_come_from(editor_client):
-    html = editor_client.get("/admin/").content.decode()
+def test_before_any_import_the_section_says_where_its_figures_come_from(content_editor_client):
+    html = content_editor_client.get("/admin/").content.decode()
     section = html.split("What visitors read", 1)[1]
     assert "No visits counted yet in the last 30 days" in section
     assert "audience-visits" not in section
@@ -364,15 +367,6 @@ def test_only_editors_see_the_section(rf, django_user_model, tmp_path):
 def test_a_search_tells_the_front_how_many_results_it_found(client):
     assert client.get("/search/?q=zzzqqqxxx").headers["X-Search-Results"] == "0"
     assert "X-Search-Results" not in client.get("/search/").headers
-
-
-@pytest.fixture
-def editor_client(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="writer", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Content editors"))
-    return sign_in_verified(Client(), user)
 
 
 def test_a_log_that_cannot_be_read_is_named_and_the_others_are_counted(tmp_path):

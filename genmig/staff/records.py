@@ -48,19 +48,21 @@ def _records_of(user):
     return SignInRecord.objects.filter(Q(user=user) | Q(user=None, username=user.get_username()))
 
 
+def exported(entry):
+    """One record as an export of personal data gives it: a plain dict."""
+    return {
+        "when": entry.when.isoformat(),
+        "event": entry.event,
+        "method": entry.method,
+        "username": entry.username,
+        "address": entry.address,
+        "detail": entry.detail,
+    }
+
+
 def sign_in_records_of(user):
     """One person's records, for an export of their data: a list of plain dicts."""
-    return [
-        {
-            "when": entry.when.isoformat(),
-            "event": entry.event,
-            "method": entry.method,
-            "username": entry.username,
-            "address": entry.address,
-            "detail": entry.detail,
-        }
-        for entry in _records_of(user).order_by("when", "pk")
-    ]
+    return [exported(entry) for entry in _records_of(user).order_by("when", "pk")]
 
 
 def erase_sign_in_records_of(user):
