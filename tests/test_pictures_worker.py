@@ -2,14 +2,12 @@
 
 import re
 import secrets
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from tests.servers import (
-    ROOT,
     Browser,
     Gunicorn,
     create_editor,
@@ -18,7 +16,7 @@ from tests.servers import (
     production_env,
 )
 from tests.test_front import multipart
-from tests.test_pictures import encoded, sideways_with_damaged_exif
+from tests.test_pictures import decode_memory_bench, encoded, sideways_with_damaged_exif
 
 PASSWORD = secrets.token_urlsafe(16)
 
@@ -108,11 +106,7 @@ def test_a_phone_photo_with_a_damaged_exif_block_or_a_second_picture_is_stored(s
 
 def test_a_40_megapixel_photo_is_stored_in_bounded_worker_memory(site, tmp_path):
     instance, editor = site
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import decode_memory
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
+    decode_memory = decode_memory_bench()
     path = tmp_path / "photo.jpg"
     decode_memory.write_photo(path)
     # Warm up: the worker has served the admin's add form and stored a small picture.
