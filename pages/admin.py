@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -13,7 +14,7 @@ from modeltranslation.admin import TranslationAdmin
 from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
 from .editing import LanguageFormMixin, ScheduleAdminMixin
 from .history import HistoryAdmin
-from .models import LinkCheck, Page, Resource, SiteSettings, Update
+from .models import LinkCheck, Page, Resource, Scheduled, SiteSettings, Update
 
 
 class ContentAdmin(HistoryAdmin, TranslationAdmin):
@@ -32,16 +33,44 @@ class PublishActionsMixin:
 
     def _set_published(self, request, queryset, value):
         # save() rather than update(), so that timestamps and signals see the change.
-        changed = 0
+        changed = waiting = cleared = 0
+        now = timezone.now()
         for obj in queryset.exclude(published=value):
+            if not value and isinstance(obj, Scheduled) and obj.publish_at and obj.publish_at > now:
+                # Unpublished, a publishing time to come would publish nothing: the change
+                # form refuses that pair, so it goes (pages/models/schedule.py).
+                obj.publish_at = None
+                cleared += 1
             obj.published = value
             obj.save()
             changed += 1
+            if value and obj.schedule_state() == Scheduled.State.SCHEDULED:
+                waiting += 1
         if value:
-            message = ngettext("%d item published.", "%d items published.", changed)
+            message = ngettext("%d item published.", "%d items published.", changed) % changed
         else:
-            message = ngettext("%d item unpublished.", "%d items unpublished.", changed)
-        self.message_user(request, message % changed, messages.SUCCESS)
+            message = ngettext("%d item unpublished.", "%d items unpublished.", changed) % changed
+        if waiting:
+            message += (
+                " "
+                + ngettext(
+                    "%d of them goes live only at its publishing time.",
+                    "%d of them go live only at their publishing time.",
+                    waiting,
+                )
+                % waiting
+            )
+        if cleared:
+            message += (
+                " "
+                + ngettext(
+                    "The publishing time of %d was emptied: it will not go live on its own.",
+                    "The publishing times of %d were emptied: they will not go live on their own.",
+                    cleared,
+                )
+                % cleared
+            )
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description=_("Publish the selected items"), permissions=["change"])
     def publish(self, request, queryset):

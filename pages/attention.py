@@ -103,6 +103,7 @@ def enquiries_section(request):
         failing=Count("pk", filter=pending & Q(delivery_attempts__gte=1)),
     )
     return {
+        "name": "enquiries",
         "title": _("Enquiries"),
         "items": [
             (_("New enquiries"), counts["new"], admin_list(Enquiry, "status__exact=new")),
@@ -163,6 +164,7 @@ def per_kind(title, counts, key, query, scheduled_only=False):
     if scheduled_only:
         counts = {model: values for model, values in counts.items() if issubclass(model, Scheduled)}
     return {
+        "name": key,
         "title": title,
         "items": [
             (capfirst(model._meta.verbose_name_plural), values[key], admin_list(model, query))
@@ -183,6 +185,7 @@ def broken_links_section(request):
     )
     total = broken[0].total if broken else 0
     return {
+        "name": "links",
         "title": _("Broken links"),
         "items": [(_("Broken links"), total, admin_list(LinkCheck, "broken__exact=1"))],
         "links": [link_with_places(link) for link in broken],

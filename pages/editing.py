@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from .markdown import render_markdown
 from .models import Scheduled
+from .models.schedule import admin_time, admin_zone_name
 
 SCHEDULE_FIELDS = ["publish_at", "unpublish_at"]
 # How far ahead the start page and the "coming up" list filter look.
@@ -38,11 +39,6 @@ def expiring_soon(now=None):
     """Published items whose end time comes within SOON: visitors lose them then."""
     now = now or timezone.now()
     return Q(published=True, unpublish_at__gt=now, unpublish_at__lte=now + SOON)
-
-
-def admin_time(value):
-    """A time as the admin shows it: in the admin's time zone (activated for the admin)."""
-    return formats.date_format(timezone.localtime(value), "j M Y, H:i")
 
 
 class VisibilityFilter(admin.SimpleListFilter):
@@ -97,9 +93,14 @@ class ScheduleAdminMixin:
                 {
                     "fields": SCHEDULE_FIELDS,
                     "classes": ["schedule"],
-                    "description": _(
-                        "Optional. A published item becomes visible at its publishing time "
-                        "and disappears at its end time, on its own."
+                    "description": format_html(
+                        "{} <strong>{}</strong>",
+                        gettext(
+                            "Optional. A published item becomes visible at its publishing time "
+                            "and disappears at its end time, on its own."
+                        ),
+                        gettext("Times are entered and shown in %(name)s (%(zone)s).")
+                        % {"name": admin_zone_name(), "zone": settings.ADMIN_TIME_ZONE},
                     ),
                 },
             )
@@ -112,12 +113,6 @@ class ScheduleAdminMixin:
             # Django's label points at neither input of the date and time pair: name each.
             for widget, part in zip(field.widget.widgets, (_("date"), _("time")), strict=True):
                 widget.attrs["aria-label"] = f"{db_field.verbose_name}: {part}"
-            field.help_text = format_html(
-                "{} <strong>{}</strong>",
-                db_field.help_text,
-                gettext("Times are in %(zone)s time (IOM headquarters).")
-                % {"zone": settings.ADMIN_TIME_ZONE},
-            )
         return field
 
     def get_list_display(self, request):
@@ -136,6 +131,10 @@ class ScheduleAdminMixin:
             text = gettext("Scheduled for %(time)s") % {"time": admin_time(obj.publish_at)}
         elif state == Scheduled.State.EXPIRED:
             text = gettext("Expired %(time)s") % {"time": admin_time(obj.unpublish_at)}
+        elif state == Scheduled.State.DRAFT and obj.waits_for_publishing():
+            text = gettext("Draft: “Published” is needed for %(time)s") % {
+                "time": admin_time(obj.publish_at)
+            }
         elif state == Scheduled.State.PUBLIC and obj.unpublish_at:
             text = gettext("Public until %(time)s") % {"time": admin_time(obj.unpublish_at)}
         else:

@@ -255,7 +255,8 @@ def test_a_time_entered_in_the_admin_is_headquarters_time(staff_client):
     winter = Update.objects.get(slug="winter")
     form = staff_client.get(f"/admin/pages/update/{winter.pk}/change/").content.decode()
     assert 'name="publish_at_1" value="09:00:00"' in form
-    assert "Times are in Europe/Zurich time (IOM headquarters)." in form
+    # Said once, beside the schedule fields.
+    assert form.count("Times are entered and shown in Geneva time (Europe/Zurich).") == 1
 
 
 def test_the_admin_time_zone_is_a_setting(staff_client, settings):
@@ -265,7 +266,7 @@ def test_the_admin_time_zone_is_a_setting(staff_client, settings):
     )
     form = staff_client.get(f"/admin/pages/update/{update.pk}/change/").content.decode()
     assert 'name="publish_at_1" value="09:00:00"' in form
-    assert "Times are in America/New_York time" in form
+    assert "Times are entered and shown in America/New_York time (America/New_York)." in form
 
 
 def test_admin_lists_say_scheduled_for_and_expired(staff_client):

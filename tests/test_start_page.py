@@ -37,8 +37,10 @@ def editor_client(django_user_model):
 
 
 def counts(html):
-    """{link address: count} of the start page's attention sections."""
-    section = html.split('class="attention"', 1)[1].split("</div>\n</div>", 1)[0]
+    """{link address: count} of the start page's attention sections (none: {})."""
+    if 'class="attention"' not in html:
+        return {}
+    section = html.split('class="attention"', 1)[1].split('class="start-content"', 1)[0]
     return {
         url.replace("&amp;", "&"): int(count)
         for url, count in re.findall(
@@ -141,9 +143,10 @@ def test_the_counts_match_what_the_linked_lists_show(editor_client):
     assert found["/admin/partners/partner/?published__exact=0"] == 3 + 2
     assert found["/admin/pages/page/?missing=fr"] == 3
     assert found["/admin/pages/page/?missing=es"] == 3
-    assert found["/admin/partners/partner/?missing=fr"] == 0
+    # A count of zero is not listed: nothing to do there.
+    assert "/admin/partners/partner/?missing=fr" not in found
     assert found["/admin/partners/partner/?missing=es"] == 3
-    assert found["/admin/partners/benefit/?missing=es"] == 0
+    assert "/admin/partners/benefit/?missing=es" not in found
     assert found["/admin/pages/page/?not_updated=year"] == 3
     assert found["/admin/pages/linkcheck/?broken__exact=1"] == 3
     for kind in ("pages/page", "pages/update", "pages/resource", "partners/partner"):
@@ -196,6 +199,7 @@ def test_the_start_page_costs_at_most_20_queries_whatever_the_content(
 
 
 def test_the_start_page_speaks_the_editors_language(editor_client):
+    Update.objects.create(title_en="Draft", slug="draft", summary_en="s")
     html = editor_client.get("/fr/admin/").content.decode()
     assert "Ce qui demande votre attention" in html
     assert "Brouillons (non publiés)" in html
@@ -210,6 +214,85 @@ def test_enquiry_handlers_see_only_the_enquiries(django_user_model):
     user.groups.add(Group.objects.get(name="Enquiry handlers"))
     client = Client()
     sign_in_verified(client, user)
+    Enquiry.objects.create(topic="other", name="A", email="a@example.org", message="m")
     found = counts(client.get("/admin/").content.decode())
     assert "/admin/partners/enquiry/?status__exact=new" in found
     assert not any(url.startswith("/admin/pages/") for url in found)
+
+
+def quiet_lines(html):
+    if 'class="attention-quiet"' not in html:
+        return []
+    block = html.split('class="attention-quiet"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r"<li>([^<]+)</li>", block)
+
+
+def test_sections_with_nothing_to_do_fold_into_one_line_each(editor_client):
+    Page.objects.all().delete()
+    Update.objects.all().delete()
+    Resource.objects.all().delete()
+    Partner.objects.all().delete()
+    Benefit.objects.all().delete()
+    html = editor_client.get("/admin/").content.decode()
+    assert counts(html) == {}
+    assert '<span class="count">0</span>' not in html
+    assert quiet_lines(html) == [
+        "No new enquiries, and every notification email has gone out.",
+        "No broken links found.",
+        "Nothing going live or expiring in the next 14 days.",
+        "Every text has its French version.",
+        "Every text has its Spanish version.",
+        "No drafts waiting.",
+        "Everything has been updated within the last year.",
+    ]
+
+
+def test_what_needs_doing_comes_before_the_quiet_lines_and_the_content_list(editor_client):
+    Page.objects.all().delete()
+    Update.objects.all().delete()
+    Enquiry.objects.create(topic="other", name="A", email="a@example.org", message="m")
+    Update.objects.create(
+        title_en="Launch",
+        title_fr="Lancement",
+        title_es="Lanzamiento",
+        slug="launch",
+        summary_en="s",
+        summary_fr="s",
+        summary_es="s",
+        published=True,
+        publish_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    html = editor_client.get("/admin/").content.decode()
+    assert counts(html) == {
+        "/admin/partners/enquiry/?status__exact=new": 1,
+        "/admin/partners/enquiry/?delivery_status__exact=pending": 1,
+        "/admin/pages/update/?soon=live": 1,
+    }
+    lines = quiet_lines(html)
+    # Going live is counted; the quiet half of the schedule says so alone.
+    assert "Nothing expiring in the next 14 days." in lines
+    assert "Nothing going live or expiring in the next 14 days." not in lines
+    enquiries = html.index("New enquiries")
+    assert enquiries < html.index("Going live in the next 14 days") < html.index(lines[0])
+    assert html.index(lines[-1]) < html.index('class="start-content"')
+
+
+def app_labels(html):
+    return re.findall(r'<div class="app-(\w+) module', html)
+
+
+def test_editors_see_the_content_apps_and_superusers_the_others_folded_below(
+    editor_client, django_user_model
+):
+    html = editor_client.get("/admin/").content.decode()
+    assert app_labels(html) == ["pages", "partners"]
+    assert "other-apps" not in html
+
+    boss = django_user_model.objects.create_superuser("boss", "boss@iom.int", "a-long-pass-1")
+    client = Client()
+    sign_in_verified(client, boss)
+    html = client.get("/admin/").content.decode()
+    content, others = html.split('<details class="other-apps">', 1)
+    assert app_labels(content) == ["pages", "partners"]
+    assert {"axes", "otp_totp", "otp_static", "auth"} <= set(app_labels(others))
+    assert "Accounts, sign-in and security records" in others

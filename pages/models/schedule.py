@@ -1,10 +1,11 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,6 +56,18 @@ def local_time_problem(day, time, zone_name):
         "first": moment(before, with_utc=True),
         "second": moment(after, with_utc=True),
     }
+
+
+def admin_zone_name():
+    """How the admin names the time zone its times are in: "Geneva time" at headquarters."""
+    if settings.ADMIN_TIME_ZONE == "Europe/Zurich":
+        return _("Geneva time")
+    return _("%(zone)s time") % {"zone": settings.ADMIN_TIME_ZONE}
+
+
+def admin_time(value):
+    """A time as the admin shows it: in the admin's time zone (activated for the admin)."""
+    return formats.date_format(timezone.localtime(value), "j M Y, H:i")
 
 
 class PublishedQuerySet(models.QuerySet):
@@ -108,10 +121,23 @@ class Scheduled(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
-            raise ValidationError(
-                {"unpublish_at": _("The end time must come after the publishing time.")}
-            )
+            errors["unpublish_at"] = _("The end time must come after the publishing time.")
+        if self.waits_for_publishing():
+            # A publishing time only takes effect on a published item: said, not left silent.
+            errors["published"] = _(
+                "A publishing time is set (%(time)s, %(zone)s) but “Published” is not ticked: "
+                "the item would stay a draft and never go live. Tick “Published” to have "
+                "visitors see it from that time, or empty “Publish at” to keep it a draft."
+            ) % {"time": admin_time(self.publish_at), "zone": admin_zone_name()}
+        if errors:
+            raise ValidationError(errors)
+
+    def waits_for_publishing(self, now=None):
+        """A draft with a publishing time still to come: that time alone publishes nothing."""
+        now = now or timezone.now()
+        return not self.published and self.publish_at is not None and self.publish_at > now
 
     def schedule_state(self, now=None):
         """Draft, scheduled (not public yet), public or expired, as visitors see it now."""
