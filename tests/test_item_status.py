@@ -221,3 +221,17 @@ def test_a_draft_with_a_publishing_time_says_it_takes_effect_only_once_published
 def test_a_new_item_has_no_status_line(staff_client):
     html = staff_client.get("/admin/pages/update/add/").content.decode()
     assert "item-status" not in html
+
+
+def test_the_status_line_speaks_the_editors_language(staff_client):
+    scheduled = update("Launch", publish_at=LAUNCH)
+    opts = scheduled._meta
+    for prefix, expected in (
+        ("/fr", "Programmé pour le 14 Jan 2030, 09:00 (heure de Genève)"),
+        ("/es", "Programado para el 14 Ene 2030, 09:00 (hora de Ginebra)"),
+    ):
+        page = staff_client.get(
+            f"{prefix}/admin/{opts.app_label}/{opts.model_name}/{scheduled.pk}/change/"
+        )
+        html = html_module.unescape(page.content.decode())
+        assert expected in html, prefix
