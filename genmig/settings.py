@@ -165,6 +165,7 @@ PAGE_CACHE_IGNORED_MODELS = [
     "partners.Enquiry",
     "partners.RecentSubmission",
     "pages.LinkCheck",
+    "pages.LinkCheckRun",
     # The search index: a rebuild marks pages stale itself (pages/search/indexing.py).
     "pages.SearchDocument",
 ]

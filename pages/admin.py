@@ -5,10 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
 from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
@@ -225,9 +227,19 @@ class LinkCheckAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        from .link_panel import check_now_view
+
+        view = require_POST(lambda request: check_now_view(self, request))
+        name = "pages_linkcheck_check_now"
+        return [
+            path("check-now/", self.admin_site.admin_view(view), name=name),
+            *super().get_urls(),
+        ]
+
     @admin.display(description=_("where it is used"))
     def where_used(self, obj):
-        from .attention import link_with_places
+        from .link_panel import link_with_places
 
         return format_html_join(
             "",

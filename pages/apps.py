@@ -8,7 +8,13 @@ class PagesConfig(AppConfig):
     verbose_name = _("Pages and site content")
 
     def ready(self):
-        from . import search
+        from . import first_versions, search
+
+        # Every item has a version in the history from its first save, whoever saves it.
+        post_save.connect(first_versions.record_creation, dispatch_uid="history.first_version")
+        post_migrate.connect(
+            first_versions.after_migrate, sender=self, dispatch_uid="history.migrate"
+        )
 
         # The search index follows every save and delete, from the admin or anywhere else.
         for kind, model in search.kinds().items():

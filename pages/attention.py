@@ -9,8 +9,8 @@ import datetime
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import CharField, Count, IntegerField, Q, Value, Window
-from django.urls import NoReverseMatch, reverse
+from django.db.models import CharField, Count, IntegerField, Q, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -21,7 +21,6 @@ from .history import translated_fields
 from .models import Scheduled
 
 STALE_AFTER = datetime.timedelta(days=365)
-BROKEN_LINKS_LISTED = 10
 # The kinds of content an editor writes, in the order the start page shows them.
 CONTENT_MODELS = [
     "pages.Page",
@@ -174,44 +173,15 @@ def per_kind(title, counts, key, query, scheduled_only=False):
 
 
 def broken_links_section(request):
-    from .models import LinkCheck
+    from .link_panel import broken_links_section
 
-    if not can_view(request, LinkCheck):
-        return None
-    broken = list(
-        LinkCheck.objects.filter(broken=True)
-        .annotate(total=Window(Count("pk")))
-        .order_by("url")[:BROKEN_LINKS_LISTED]
-    )
-    total = broken[0].total if broken else 0
-    return {
-        "name": "links",
-        "title": _("Broken links"),
-        "items": [(_("Broken links"), total, admin_list(LinkCheck, "broken__exact=1"))],
-        "links": [link_with_places(link) for link in broken],
-    }
+    return broken_links_section(request, can_view)
 
 
 def link_with_places(link):
-    from django.apps import apps
+    from .link_panel import link_with_places
 
-    languages = dict(settings.LANGUAGES)
-    places = []
-    for place in link.places:
-        try:
-            model = apps.get_model(place["model"])
-            field = model._meta.get_field(place["field"])
-            admin_url = reverse(
-                f"admin:{model._meta.app_label}_{model._meta.model_name}_change",
-                args=[place["pk"]],
-            )
-        except (LookupError, KeyError, ValueError, NoReverseMatch):
-            continue  # recorded by an older version of the check; the next run rewrites it
-        where = f"{capfirst(model._meta.verbose_name)} “{place['item']}”, {field.verbose_name}"
-        if place.get("language"):
-            where += f" ({languages.get(place['language'], place['language'])})"
-        places.append({"label": where, "admin_url": admin_url})
-    return {"link": link, "places": places}
+    return link_with_places(link)
 
 
 def sections(request):
@@ -227,7 +197,7 @@ def sections(request):
         per_kind(_("Not updated for a year"), counts, "stale", "not_updated=year"),
         broken_links_section(request),
     ]
-    return [section for section in found if section and section["items"]]
+    return [section for section in found if section and (section["items"] or section.get("panel"))]
 
 
 def audience_section(request):

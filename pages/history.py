@@ -7,9 +7,7 @@ of every language.
 Restoring and recovering a version: pages/restoring.py.
 """
 
-import difflib
-import re
-
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import quote, unquote
@@ -18,9 +16,7 @@ from django.db import IntegrityError, models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.formats import localize
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.formats import date_format, time_format
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from modeltranslation.translator import NotRegistered, translator
@@ -28,9 +24,26 @@ from reversion import add_to_revision, create_revision, set_comment, set_user
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from .marking import MAX_COMPARED_TOKENS, MAX_COMPARED_TOKENS_PER_FIELD, marked_words
 from .restoring import restore
 
-WORDS = re.compile(r"(\s+)")
+__all__ = ["MAX_COMPARED_TOKENS", "MAX_COMPARED_TOKENS_PER_FIELD", "marked_words"]
+
+
+def saved_time(value):
+    """When a version was saved, in the admin's time zone, to the second."""
+    local = template_localtime(value)
+    return f"{date_format(local, 'DATE_FORMAT')}, {time_format(local, 'H:i:s')}"
+
+
+def same_text(old, new):
+    """Whether two texts read the same: a browser sends line ends as CR LF, and the form
+    drops the spaces and line ends around a text."""
+
+    def normal(text):
+        return str(text or "").replace("\r\n", "\n").strip()
+
+    return normal(old) == normal(new)
 
 
 def translated_fields(model):
@@ -81,96 +94,6 @@ def shown(field, value):
     return str(value)
 
 
-# SequenceMatcher's work grows with the square of what it compares: at most this many words
-# and spaces of a side at once, and this many in all for one field; beyond, the lines that
-# differ are compared first, and a part that differs too much is marked as a whole.
-MAX_COMPARED_TOKENS = 1000
-MAX_COMPARED_TOKENS_PER_FIELD = 4000
-
-
-class _Marker:
-    """Both texts of one field as escaped HTML, what differs in <del> and <ins>."""
-
-    def __init__(self):
-        self.old_html, self.new_html = [], []
-        self.budget = MAX_COMPARED_TOKENS_PER_FIELD
-
-    def same(self, text):
-        self.old_html.append(escape(text))
-        self.new_html.append(escape(text))
-
-    def changed(self, old_text, new_text):
-        for text, tag, html in ((old_text, "del", self.old_html), (new_text, "ins", self.new_html)):
-            html.append(f"<{tag}>{escape(text)}</{tag}>" if text.strip() else escape(text))
-
-    def words(self, old_words, new_words):
-        """Only the part between what both share at their start and end is compared."""
-        head, tail = _same_ends(old_words, new_words)
-        self.same("".join(old_words[:head]))
-        old_middle = old_words[head : len(old_words) - tail]
-        new_middle = new_words[head : len(new_words) - tail]
-        size = max(len(old_middle), len(new_middle))
-        if size > MAX_COMPARED_TOKENS or len(old_middle) + len(new_middle) > self.budget:
-            self.lines("".join(old_middle), "".join(new_middle))
-        else:
-            self.budget -= len(old_middle) + len(new_middle)
-            matcher = difflib.SequenceMatcher(None, old_middle, new_middle, autojunk=False)
-            for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-                removed = "".join(old_middle[old_start:old_end])
-                added = "".join(new_middle[new_start:new_end])
-                if operation == "equal":
-                    self.same(removed)
-                else:
-                    self.changed(removed, added)
-        self.same("".join(old_words[len(old_words) - tail :]))
-
-    def lines(self, old, new):
-        """Lines compared first, then the words of the lines that differ, within the budget."""
-        old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-        if max(len(old_lines), len(new_lines)) > MAX_COMPARED_TOKENS or (
-            len(old_lines) <= 1 and len(new_lines) <= 1
-        ):
-            self.changed(old, new)
-            return
-        matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-        for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-            removed = "".join(old_lines[old_start:old_end])
-            added = "".join(new_lines[new_start:new_end])
-            if operation == "equal":
-                self.same(removed)
-                continue
-            old_words, new_words = WORDS.split(removed), WORDS.split(added)
-            head, tail = _same_ends(old_words, new_words)
-            compared = len(old_words) + len(new_words) - 2 * (head + tail)
-            size = max(len(old_words), len(new_words)) - head - tail
-            if size > MAX_COMPARED_TOKENS or compared > self.budget:
-                self.changed(removed, added)
-            else:
-                self.words(old_words, new_words)
-
-
-def _same_ends(old, new):
-    """How many items old and new share at their start, and then at their end."""
-    limit = min(len(old), len(new))
-    head = 0
-    while head < limit and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    return head, tail
-
-
-def marked_words(old, new):
-    """Both texts as escaped HTML: words only in `old` in <del>, words only in `new` in <ins>."""
-    marker = _Marker()
-    marker.words(WORDS.split(old), WORDS.split(new))
-    return (
-        mark_safe("".join(marker.old_html)),  # noqa: S308 (escaped above)
-        mark_safe("".join(marker.new_html)),  # noqa: S308 (escaped above)
-    )
-
-
 def differences(model, version_values, current_values):
     """The fields whose value in the version differs from the current one, words marked."""
     language_names = dict(settings.LANGUAGES)
@@ -178,7 +101,7 @@ def differences(model, version_values, current_values):
     for field, language in compared_fields(model):
         old = shown(field, version_values.get(field.attname))
         new = shown(field, current_values.get(field.attname))
-        if old == new:
+        if same_text(old, new):
             continue
         old_html, new_html = marked_words(old, new)
         label = getattr(field, "translated_field", field).verbose_name
@@ -204,6 +127,18 @@ class HistoryAdmin(VersionAdmin):
 
     history_latest_first = True
     compare_template = "admin/history/compare.html"
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # A text sent back as it was (but for its line ends) is not reported as changed, so
+        # a save that touched one language names that language alone.
+        unchanged = {
+            name
+            for name in form.changed_data
+            if isinstance(form.fields[name], forms.CharField)
+            and same_text(form[name].initial, form[name].data)
+        }
+        form.changed_data[:] = [name for name in form.changed_data if name not in unchanged]
+        return super().construct_change_message(request, form, formsets, add)
 
     def delete_model(self, request, obj):
         # The version recovered is the one saved with the deletion, even for an item that had
@@ -236,7 +171,7 @@ class HistoryAdmin(VersionAdmin):
                 )
                 return redirect(request.path)
             message = _("Restored the version saved on %(date)s.") % {
-                "date": localize(template_localtime(version.revision.date_created))
+                "date": saved_time(version.revision.date_created)
             }
             if recover:
                 self.log_addition(request, restored, message)
@@ -257,7 +192,7 @@ class HistoryAdmin(VersionAdmin):
                 _("“%(item)s” is back as it was on %(date)s; visitors see it now.")
                 % {
                     "item": restored,
-                    "date": localize(template_localtime(version.revision.date_created)),
+                    "date": saved_time(version.revision.date_created),
                 },
                 messages.SUCCESS,
             )
@@ -268,11 +203,9 @@ class HistoryAdmin(VersionAdmin):
                 )
             )
         if recover:
-            title = _("Recover “%(item)s”") % {"item": version.object_repr}
+            title = _("Restore “%(item)s”") % {"item": version.object_repr}
         else:
-            title = _("Version of %(date)s") % {
-                "date": localize(template_localtime(version.revision.date_created))
-            }
+            title = _("Version of %(date)s") % {"date": saved_time(version.revision.date_created)}
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
@@ -294,6 +227,11 @@ class HistoryAdmin(VersionAdmin):
             Version.objects.get_for_object(obj).select_related("revision__user"), pk=version_id
         )
         return self._compare(request, version, obj, recover=False)
+
+    def recoverlist_view(self, request, extra_context=None):
+        """The deleted items, each of which can be seen and restored."""
+        title = _("Deleted %(name)s") % {"name": self.model._meta.verbose_name_plural}
+        return super().recoverlist_view(request, {"title": title, **(extra_context or {})})
 
     def recover_view(self, request, version_id, extra_context=None):
         """A deleted item as its last version has it; a button brings it back."""

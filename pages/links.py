@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import LinkCheck
+from .models import LinkCheck, LinkCheckRun
 from .models.links import address_hash
 from .probe import NOT_CHECKED_PRIVATE, NOT_CHECKED_SCHEME, probe
 
@@ -140,12 +140,31 @@ class Run:
     too_long: dict  # {address longer than a LinkCheck holds: places}, left out
 
 
-def check_links(now=None, timeout=None, threads=None, run_timeout=None):
+def run_hold(timeout=None, run_timeout=None):
+    """How long a run holds the lock at most: its deadline, and one address's after it."""
+    timeout = settings.LINK_CHECK_TIMEOUT if timeout is None else timeout
+    run_timeout = settings.LINK_CHECK_RUN_TIMEOUT if run_timeout is None else run_timeout
+    return datetime.timedelta(seconds=run_timeout + timeout + 60)
+
+
+def check_links(now=None, timeout=None, threads=None, run_timeout=None, claimed=False):
     """Check the addresses not checked in the last day, the longest unchecked first.
 
     Each address gets `timeout` seconds (LINK_CHECK_TIMEOUT) and the whole run `run_timeout`
-    (LINK_CHECK_RUN_TIMEOUT); what was learnt by then is recorded.
+    (LINK_CHECK_RUN_TIMEOUT); what was learnt by then is recorded. One run at a time: None
+    when another holds the lock (LinkCheckRun), unless the caller took it (`claimed`).
     """
+    if not claimed and not LinkCheckRun.claim(timezone.now(), run_hold(timeout, run_timeout)):
+        return None
+    run = None
+    try:
+        run = _check_links(now, timeout, threads, run_timeout)
+    finally:
+        LinkCheckRun.finish(timezone.now(), run)
+    return run
+
+
+def _check_links(now, timeout, threads, run_timeout):
     now = now or timezone.now()
     timeout = settings.LINK_CHECK_TIMEOUT if timeout is None else timeout
     threads = threads or settings.LINK_CHECK_THREADS

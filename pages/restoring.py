@@ -10,8 +10,6 @@ copy of a file that another item names too.
 
 from django.conf import settings
 from django.db import models, transaction
-from django.utils.formats import localize
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from reversion import create_revision, set_comment, set_user
@@ -98,7 +96,7 @@ def restore(version, user):
                 set_user(user)
                 set_comment(
                     _("Restored the version saved on %(date)s.")
-                    % {"date": localize(template_localtime(version.revision.date_created))}
+                    % {"date": history.saved_time(version.revision.date_created)}
                 )
         except BaseException:
             for storage, copy in copies:

@@ -30,7 +30,9 @@ def attention(request):
     busy, quiet = [], []
     for section in found:
         items = [item for item in section["items"] if item[1]]
-        if items:
+        # The link panel says when links were last checked and offers a check, even with none
+        # broken.
+        if items or section.get("panel"):
             busy.append({**section, "items": items})
         else:
             quiet.append(section["name"])

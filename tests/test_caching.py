@@ -217,6 +217,7 @@ def test_every_model_of_pages_and_partners_refreshes_pages_but_enquiries_and_cou
                 "partners.Enquiry",
                 "partners.RecentSubmission",
                 "pages.LinkCheck",
+                "pages.LinkCheckRun",
                 "pages.SearchDocument",
             )
             assert shown_on_pages(model) is expected, model

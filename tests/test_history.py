@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from pages import history
+from pages import history, marking
+from pages.first_versions import INITIAL
 from pages.history import marked_words
 from pages.models import Page, Resource, SiteSettings, Update
 from partners.models import Benefit, Partner
@@ -69,12 +70,17 @@ def versions_of(obj):
     return list(Version.objects.get_for_object(obj).select_related("revision__user"))
 
 
+def oldest_first(obj):
+    return sorted(versions_of(obj), key=lambda version: version.pk)
+
+
 def test_each_save_keeps_a_version_with_every_language_who_and_the_change_message(
     editor_client, editor
 ):
     page = Page.objects.get(slug="background")
     edit(editor_client, page, title_fr="Contexte", title_es="Antecedentes")
-    (version,) = versions_of(page)
+    initial, version = oldest_first(page)
+    assert initial.revision.comment == INITIAL and initial.revision.user is None
     assert version.field_dict["title_fr"] == "Contexte"
     assert version.field_dict["title_es"] == "Antecedentes"
     assert version.field_dict["title_en"] == page.title_en
@@ -102,7 +108,7 @@ def test_the_history_lists_versions_and_the_comparison_marks_changed_words(edito
     edit(editor_client, page, body_en="The gap is wide in rural areas.")
     edit(editor_client, page, body_en="The gap is narrow in rural areas.", body_fr="Un écart <b>")
     history = editor_client.get(f"/admin/pages/page/{page.pk}/history/").content.decode()
-    first, second = sorted(versions_of(page), key=lambda version: version.pk)
+    _initial, first, second = oldest_first(page)
     assert f"/admin/pages/page/{page.pk}/history/{first.pk}/" in history
     assert f"/admin/pages/page/{page.pk}/history/{second.pk}/" in history
     compare = editor_client.get(f"/admin/pages/page/{page.pk}/history/{first.pk}/")
@@ -126,12 +132,12 @@ def compared_tokens(monkeypatch):
     """The lengths of the two sequences handed to each SequenceMatcher the history makes."""
     sizes = []
 
-    class Counted(history.difflib.SequenceMatcher):
+    class Counted(marking.difflib.SequenceMatcher):
         def __init__(self, isjunk=None, a="", b="", autojunk=True):
             sizes.append((len(a), len(b)))
             super().__init__(isjunk, a, b, autojunk)
 
-    monkeypatch.setattr(history.difflib, "SequenceMatcher", Counted)
+    monkeypatch.setattr(marking.difflib, "SequenceMatcher", Counted)
     return sizes
 
 
@@ -150,7 +156,7 @@ def test_a_long_text_with_one_changed_word_is_compared_with_little_work(
     page = Page.objects.get(slug="background")
     edit(editor_client, page, body_en=long_text(20000))
     edit(editor_client, page, body_en=long_text(20000, change={12345: "<changed>"}))
-    first = min(versions_of(page), key=lambda version: version.pk)
+    first = oldest_first(page)[1]
     compared_tokens.clear()
     compare = editor_client.get(f"/admin/pages/page/{page.pk}/history/{first.pk}/")
     assert compare.status_code == 200
@@ -203,7 +209,7 @@ def test_restoring_a_version_is_one_step_and_visitors_see_it_at_once(editor_clie
     edit(editor_client, page, body_en="Second wording of the page.")
     assert "Second wording" in client.get("/background/").content.decode()
     assert "Second wording" in client.get("/background/").content.decode()  # from the cache
-    first = min(versions_of(page), key=lambda version: version.pk)
+    first = oldest_first(page)[1]
     before = page.updated
     response = editor_client.post(f"/admin/pages/page/{page.pk}/history/{first.pk}/")
     assert response.status_code == 302
@@ -286,7 +292,7 @@ def test_the_content_editors_may_see_history_restore_and_recover_but_handlers_ma
 ):
     page = Page.objects.get(slug="background")
     edit(editor_client, page, body_en="Changed by an editor.")
-    (version,) = versions_of(page)
+    version = versions_of(page)[0]
     assert editor_client.get(f"/admin/pages/page/{page.pk}/history/").status_code == 200
     assert (
         editor_client.get(f"/admin/pages/page/{page.pk}/history/{version.pk}/").status_code == 200
@@ -307,8 +313,8 @@ def test_old_versions_are_pruned_by_the_command(settings, editor_client):
     page = Page.objects.get(slug="background")
     edit(editor_client, page, body_en="Old text.")
     edit(editor_client, page, body_en="New text.")
-    old, new = sorted(versions_of(page), key=lambda version: version.pk)
-    Revision.objects.filter(pk=old.revision_id).update(
+    initial, old, new = oldest_first(page)
+    Revision.objects.filter(pk__in=[initial.revision_id, old.revision_id]).update(
         date_created=timezone.now() - datetime.timedelta(days=731)
     )
     call_command("prune_versions")
@@ -318,7 +324,11 @@ def test_old_versions_are_pruned_by_the_command(settings, editor_client):
         date_created=timezone.now() - datetime.timedelta(days=2)
     )
     call_command("prune_versions")
-    assert versions_of(page) == []
+    # The latest version of an item stays, however old: its next edit can be undone.
+    assert [version.pk for version in versions_of(page)] == [new.pk]
+    # The revision that gave every item its first version stays while it holds one.
+    assert Revision.objects.filter(pk=initial.revision_id).exists()
+    assert not Revision.objects.filter(pk=old.revision_id).exists()
 
 
 def test_site_settings_and_an_event_are_restored_with_what_follows_from_them(editor_client):
@@ -331,7 +341,7 @@ def test_site_settings_and_an_event_are_restored_with_what_follows_from_them(edi
     with reversion.create_revision():
         settings_record.video_caption_fr = "Seconde légende"
         settings_record.save()
-    first = min(versions_of(settings_record), key=lambda version: version.pk)
+    first = oldest_first(settings_record)[-2]
     response = editor_client.post(f"/admin/pages/sitesettings/1/history/{first.pk}/")
     assert response.status_code == 302
     assert SiteSettings.load().video_caption_fr == "Première légende"

@@ -5,15 +5,21 @@ gunicorn serves the site with DEBUG off, two workers and its page cache, as in p
 """
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import signed_in_tab
+from tests.nu_checker import nu_errors
 from tests.servers import Gunicorn, give_second_factor, manage, production_env, require_redis
 from tests.test_browser import AXE_TAGS, axe_report
 
 PASSWORD = "a-long-test-password-for-the-browser"
+# Looked at by a person after a change: var/screenshots/ unless SCREENSHOTS names a folder.
+SHOTS = Path(os.environ.get("SCREENSHOTS") or Path(__file__).parent.parent / "var" / "screenshots")
+SECONDS = re.compile(r"\d{1,2}:\d{2}:\d{2}")
 
 SETUP = f"""
 from django.contrib.auth.models import Group, User
@@ -25,7 +31,7 @@ Partner.objects.create(name="Browser Recovery Institute", slug="browser-recovery
                        type="research", published=True)
 Page.objects.create(title="A draft", slug="a-draft", summary="Not yet.", published=False)
 print("KEYS", Page.objects.get(slug="background").pk,
-      Partner.objects.get(slug="browser-recovery").pk)
+      Partner.objects.get(slug="browser-recovery").pk, Page.objects.get(slug="privacy").pk)
 """
 
 
@@ -47,9 +53,9 @@ def server(tmp_path_factory):
     output = manage(env, "shell", "-c", SETUP).stdout
     give_second_factor(env, "writer")
     keys = next(line for line in output.splitlines() if line.startswith("KEYS "))
-    page_pk, partner_pk = keys.split()[1:]
+    page_pk, partner_pk, privacy_pk = keys.split()[1:]
     instance = Gunicorn(env, folder / "gunicorn.log").start()
-    instance.page_pk, instance.partner_pk = page_pk, partner_pk
+    instance.page_pk, instance.partner_pk, instance.privacy_pk = page_pk, partner_pk, privacy_pk
     yield instance
     instance.stop()
 
@@ -96,7 +102,7 @@ def test_edit_twice_compare_restore_and_visitors_see_it(server, editor, visitor,
 
     editor.goto(f"{base}/admin/pages/page/{server.page_pk}/history/")
     rows = editor.locator("#change-history tbody tr")
-    assert rows.count() == 2
+    assert rows.count() == 3  # the two edits, and the version the page had from the start
     assert "writer" in rows.nth(0).text_content()
     assert axe_violations(editor) == ""
     rows.nth(1).locator("a").click()  # the older version: latest first
@@ -112,7 +118,7 @@ def test_edit_twice_compare_restore_and_visitors_see_it(server, editor, visitor,
     assert "First wording" in public_text(visitor, base + "/background/")
 
     editor.goto(f"{base}/admin/pages/page/{server.page_pk}/history/")
-    assert editor.locator("#change-history tbody tr").count() == 3
+    assert editor.locator("#change-history tbody tr").count() == 4
 
 
 def test_delete_a_partner_and_recover_it(server, editor, visitor):
@@ -128,7 +134,7 @@ def test_delete_a_partner_and_recover_it(server, editor, visitor):
     assert axe_violations(editor) == ""
     editor.get_by_role("row", name="Browser Recovery Institute").locator("a").click()
     assert axe_violations(editor) == ""
-    editor.click("input[type=submit][value='Recover this item']")
+    editor.click("input[type=submit][value='Restore this item']")
     editor.wait_for_selector(".messagelist .success")
     assert editor.input_value("#id_name_en") == "Browser Recovery Institute"
     assert "Browser Recovery Institute" in public_text(visitor, directory)
@@ -153,3 +159,64 @@ def test_the_start_page_shows_the_counts_and_passes_axe(server, editor, tmp_path
     editor.wait_for_selector("#result_list")
     assert editor.locator("#result_list tbody tr").count() == 1
     assert "A draft" in editor.text_content("#result_list")
+
+
+def shots(tab, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 390):
+        tab.set_viewport_size({"width": width, "height": 900})
+        tab.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True)
+    tab.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_typo_in_text_from_the_start_is_fixed_then_undone(
+    server, editor, visitor, browser_tools, tmp_path
+):
+    """The officer's task: fix a typo in a page nobody edited before, then undo it."""
+    base = f"http://127.0.0.1:{server.port}"
+    change = f"{base}/admin/pages/page/{server.privacy_pk}/change/"
+    editor.goto(change)
+    original = editor.input_value("#id_body_en")
+    editor.fill("#id_body_en", original.replace("the", "teh", 1))
+    editor.click("input[name=_continue]")
+    editor.wait_for_selector(".messagelist .success")
+    assert "teh" in public_text(visitor, base + "/privacy/")
+
+    pages = {}
+    editor.goto(f"{base}/admin/pages/page/{server.privacy_pk}/history/")
+    intro = editor.text_content("#content-main > p")
+    assert "restore" in intro and "revert" not in intro
+    rows = editor.locator("#change-history tbody tr")
+    assert rows.count() == 2
+    latest, initial = rows.nth(0).text_content(), rows.nth(1).text_content()
+    assert SECONDS.search(latest) and SECONDS.search(initial)
+    # Only the English text changed: the other languages' texts are not named.
+    assert "[en]" in latest and "[fr]" not in latest and "[es]" not in latest
+    assert "Initial version" in initial
+    assert axe_violations(editor) == ""
+    pages["history"] = editor.content()
+    shots(editor, "history-list")
+
+    rows.nth(1).locator("a").click()
+    editor.wait_for_selector(".version-differences")
+    assert SECONDS.search(editor.text_content(".version-saved"))
+    assert editor.text_content(".version-differences del") == "the"
+    assert editor.text_content(".version-differences ins") == "teh"
+    assert editor.locator(".version-differences tbody tr").count() == 1
+    assert axe_violations(editor) == ""
+    pages["compare"] = editor.content()
+    shots(editor, "history-compare")
+    editor.click("input[type=submit][value='Restore this version']")
+    editor.wait_for_selector(".messagelist .success")
+    assert SECONDS.search(editor.text_content(".messagelist"))
+    assert editor.input_value("#id_body_en").replace("\r\n", "\n") == original.replace("\r\n", "\n")
+    assert "teh" not in public_text(visitor, base + "/privacy/")
+
+    editor.goto(f"{base}/admin/pages/page/")
+    assert editor.get_by_role("link", name="Restore a deleted item").count() == 1
+    editor.goto(f"{base}/admin/pages/page/recover/")
+    assert "There is no deleted item to restore." in editor.text_content("#content-main")
+    assert axe_violations(editor) == ""
+    pages["deleted"] = editor.content()
+    shots(editor, "history-deleted")
+    assert nu_errors(browser_tools["java"], tmp_path / "nu", pages) == ""

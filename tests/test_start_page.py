@@ -155,7 +155,7 @@ def test_the_counts_match_what_the_linked_lists_show(editor_client):
     # Benefits are never scheduled: no count for them.
     assert not any(url.startswith("/admin/partners/benefit/?soon") for url in found)
     assert "https://gone.example.org/0" in html
-    assert '<a href="/admin/pages/page/1/change/">Page “About”, text (Français)</a>' in html
+    assert '<a href="/admin/pages/page/1/change/">Edit: Page “About”, text (Français)</a>' in html
     # Each link opens the admin list filtered to exactly what was counted.
     for url, count in found.items():
         response = editor_client.get(url)

@@ -11,7 +11,7 @@ from .audience import (
     SearchCount,
 )
 from .content import Page, Resource, SiteSettings
-from .links import LinkCheck
+from .links import LinkCheck, LinkCheckRun
 from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
 from .search import SearchDocument
 from .updates import ZONE_CITIES, Update, UpdateQuerySet, store_renditions
@@ -25,6 +25,7 @@ __all__ = [
     "SearchCount",
     "ZONE_CITIES",
     "LinkCheck",
+    "LinkCheckRun",
     "Page",
     "PublishedQuerySet",
     "Resource",

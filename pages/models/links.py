@@ -1,6 +1,7 @@
 import hashlib
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,3 +33,53 @@ class LinkCheck(models.Model):
     def save(self, *args, **kwargs):
         self.url_hash = address_hash(self.url)
         super().save(*args, **kwargs)
+
+
+class LinkCheckRun(models.Model):
+    """The one record of the link check's runs: when the last one ended, and whether one runs.
+
+    `running_until` is the lock that keeps two runs apart, whichever process starts them (cron
+    or "Check links now" in any worker): a run takes it by one UPDATE, and a run that died
+    without giving it back loses it at that time.
+    """
+
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    running_until = models.DateTimeField(null=True, blank=True, editable=False)
+    checked = models.PositiveIntegerField(default=0)
+    broken = models.PositiveIntegerField(default=0)
+    unfinished = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("link check run")
+
+    def __str__(self):
+        return str(self.finished_at or "")
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def claim(cls, now, hold):
+        """Take the lock for `hold` (a timedelta) unless a run holds it; True when taken."""
+        try:
+            with transaction.atomic():
+                cls.objects.get_or_create(pk=1)
+        except IntegrityError:
+            pass  # created at the same moment by another process
+        free = Q(running_until__isnull=True) | Q(running_until__lte=now)
+        return bool(cls.objects.filter(free, pk=1).update(running_until=now + hold, started_at=now))
+
+    @classmethod
+    def finish(cls, now, run=None):
+        """Give the lock back, and record what the run found (None: it failed)."""
+        values = {"running_until": None}
+        if run is not None:
+            values.update(
+                finished_at=now, checked=run.checked, broken=run.broken, unfinished=run.unfinished
+            )
+        cls.objects.filter(pk=1).update(**values)
+
+    def running(self, now):
+        return self.running_until is not None and self.running_until > now

@@ -15,6 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run = check_links()
+        if run is None:
+            self.stdout.write("Another check of the links is running; this one did nothing.")
+            return
         self.stdout.write(
             f"Checked {run.checked} addresses ({run.skipped} already checked in the last day); "
             f"{run.broken} broken."

@@ -1,0 +1,21 @@
+# Every item of editors' content that has no version in the history gets one, so that the
+# first edit of any item can be undone (pages/first_versions.py).
+
+from django.db import migrations
+
+
+def initial_versions(apps, schema_editor):
+    from pages.first_versions import record_missing
+
+    record_missing(apps, schema_editor.connection.alias)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("pages", "0016_search_title_words_index"),
+        ("partners", "0012_cache_recent_submissions"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
+        ("contenttypes", "0002_remove_content_type_name"),
+    ]
+
+    operations = [migrations.RunPython(initial_versions, migrations.RunPython.noop)]
