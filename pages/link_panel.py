@@ -70,6 +70,7 @@ def broken_links_section(request, can_view):
     )
     total = broken[0].total if broken else 0
     url = reverse("admin:pages_linkcheck_changelist")
+    running = run.running(now)
     return {
         "name": "links",
         "title": _("Broken links"),
@@ -78,7 +79,10 @@ def broken_links_section(request, can_view):
         "links": [link_with_places(link) for link in broken],
         "more": total - len(broken),
         "last_checked": last_checked,
-        "running": run.running(now),
+        "running": running,
+        # The panel says when links were last checked (or never) and offers a check, even
+        # with nothing broken.
+        "keep_open": True,
         "started_at": run.started_at,
         "check_url": reverse("admin:pages_linkcheck_check_now"),
     }

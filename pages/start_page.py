@@ -10,7 +10,6 @@ from .attention import sections
 ORDER = ["enquiries", "links", "live", "expiring", "fr", "es", "drafts", "stale"]
 QUIET = {
     "enquiries": _("No new enquiries, and every notification email has gone out."),
-    "links": _("No broken links found."),
     "live": _("Nothing going live in the next 14 days."),
     "expiring": _("Nothing expiring in the next 14 days."),
     "fr": _("Every text has its French version."),
@@ -27,21 +26,17 @@ def attention(request):
     """{"sections": the sections with something to count, only their non-zero lines;
     "quiet": one line for each section with nothing to do}."""
     found = sorted(sections(request), key=lambda section: ORDER.index(section["name"]))
-    busy, quiet = [], []
+    busy, quiet = [], {}
     for section in found:
         items = [item for item in section["items"] if item[1]]
-        # The link panel says when links were last checked and offers a check, even with none
-        # broken.
-        if items or section.get("panel"):
+        if items or section.get("keep_open"):
             busy.append({**section, "items": items})
         else:
-            quiet.append(section["name"])
+            quiet[section["name"]] = QUIET[section["name"]]
     if "live" in quiet and "expiring" in quiet:
-        quiet.remove("expiring")
-        lines = [NOTHING_SCHEDULED if name == "live" else QUIET[name] for name in quiet]
-    else:
-        lines = [QUIET[name] for name in quiet]
-    return {"sections": busy, "quiet": lines}
+        del quiet["expiring"]
+        quiet["live"] = NOTHING_SCHEDULED
+    return {"sections": busy, "quiet": list(quiet.values())}
 
 
 def split_apps(request, app_list):

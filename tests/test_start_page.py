@@ -11,6 +11,7 @@ from django.utils import timezone
 from pages.models import (
     AudienceDay,
     LinkCheck,
+    LinkCheckRun,
     Page,
     PathViews,
     ReferrerCount,
@@ -238,7 +239,6 @@ def test_sections_with_nothing_to_do_fold_into_one_line_each(editor_client):
     assert '<span class="count">0</span>' not in html
     assert quiet_lines(html) == [
         "No new enquiries, and every notification email has gone out.",
-        "No broken links found.",
         "Nothing going live or expiring in the next 14 days.",
         "Every text has its French version.",
         "Every text has its Spanish version.",
@@ -296,3 +296,15 @@ def test_editors_see_the_content_apps_and_superusers_the_others_folded_below(
     assert app_labels(content) == ["pages", "partners"]
     assert {"axes", "otp_totp", "otp_static", "auth"} <= set(app_labels(others))
     assert "Accounts, sign-in and security records" in others
+
+
+def test_the_link_panel_stays_open_before_and_after_a_clean_check(editor_client):
+    html = editor_client.get("/admin/").content.decode()
+    assert "Links have never been checked" in html and "Check links now" in html
+
+    checked = datetime.datetime(2026, 12, 1, 9, 30, 5, tzinfo=datetime.timezone.utc)
+    LinkCheckRun.objects.create(pk=1, started_at=checked, finished_at=checked)
+    html = editor_client.get("/admin/").content.decode()
+    assert "Links have never been checked" not in html
+    assert "Links last checked on" in html and ":05" in html and "Check links now" in html
+    assert not any("link" in line for line in quiet_lines(html))
