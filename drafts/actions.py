@@ -33,6 +33,7 @@ def allowed(request, draft):
 
 def act(model_admin, request, obj, draft):
     action = request.POST["_draft_action"]
+    review.remember_language(request)
     back = HttpResponseRedirect(request.path)
     if draft is None:
         model_admin.message_user(
@@ -50,7 +51,7 @@ def act(model_admin, request, obj, draft):
                 publish(draft, user, approved_by=user, comment=comment)
             except ValidationError as error:
                 return refused(model_admin, request, error, back)
-            review.notify(draft, DraftEvent.Action.PUBLISHED, user, comment)
+            review.notify(request, draft, DraftEvent.Action.PUBLISHED, comment)
             message = _("Published: visitors see the changes now.")
         case "schedule" if permitted["may_publish"]:
             moment = publishing_time(request.POST.get("_draft_publish_at", ""))
@@ -70,7 +71,7 @@ def act(model_admin, request, obj, draft):
             draft.state, draft.submitted_by = Draft.State.SUBMITTED, user
             draft.save(update_fields=["state", "submitted_by", "updated"])
             record(draft, DraftEvent.Action.SUBMITTED, user, comment)
-            review.notify(draft, DraftEvent.Action.SUBMITTED, user, comment)
+            review.notify(request, draft, DraftEvent.Action.SUBMITTED, comment)
             message = _("Submitted for review. The publishers have been told.")
         case "send_back" if permitted["may_send_back"]:
             if not comment:
@@ -81,7 +82,7 @@ def act(model_admin, request, obj, draft):
             draft.state = Draft.State.SENT_BACK
             draft.save(update_fields=["state", "updated"])
             record(draft, DraftEvent.Action.SENT_BACK, user, comment)
-            review.notify(draft, DraftEvent.Action.SENT_BACK, user, comment)
+            review.notify(request, draft, DraftEvent.Action.SENT_BACK, comment)
             message = _("Sent back to the author with your comment.")
         case "discard" if permitted["may_discard"]:
             discard(draft, user)

@@ -17,7 +17,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import actions, preview
+from . import actions, preview, review
 from .models import Draft, DraftEvent
 from .publishing import (
     DraftConflict,
@@ -100,6 +100,7 @@ class DraftAdminMixin:
                         _("A draft keeps no new file: upload it when you publish."),
                         messages.WARNING,
                     )
+                review.remember_language(request)
                 self.message_user(
                     request,
                     _("Draft saved. Visitors still see the published version."),

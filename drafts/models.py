@@ -128,3 +128,53 @@ class DraftEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} ({self.time:%Y-%m-%d %H:%M})"
+
+
+class StaffLanguage(models.Model):
+    """The language a member of staff last used the admin in: their emails are written in it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("staff language")
+        verbose_name_plural = _("staff languages")
+
+    def __str__(self):
+        return self.language
+
+
+class ReviewNotice(models.Model):
+    """An email about a draft to one person: stored first, then delivered exactly once."""
+
+    class Delivery(models.TextChoices):
+        PENDING = "pending", _("Not sent yet")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+
+    draft = models.ForeignKey(Draft, null=True, on_delete=models.SET_NULL, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    email = models.EmailField()
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created = models.DateTimeField(auto_now_add=True)
+    delivery_status = models.CharField(
+        max_length=20, choices=Delivery.choices, default=Delivery.PENDING
+    )
+    delivery_attempts = models.PositiveIntegerField(default=0)
+    next_delivery_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_delivery_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("review email")
+        verbose_name_plural = _("review emails")
+
+    def __str__(self):
+        return self.subject
