@@ -64,6 +64,8 @@ class DraftAdminMixin:
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
+        extra_context.setdefault("draft_previewable", self.model._meta.label in preview.VIEWS)
+        extra_context.setdefault("draft_languages", settings.LANGUAGES)
         if object_id is None:
             if request.method == "POST" and request.POST.get("_preview"):
                 return self._preview_unsaved(request, None, extra_context)

@@ -2,6 +2,7 @@
 Three queries whatever the number of drafts."""
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -29,16 +30,17 @@ def start_panels(user):
         return []
     active = Draft.objects.active()
     panels = []
+    listed = active.exclude(state=Draft.State.SENT_BACK)
     if is_publisher(user):
         waiting = active.filter(state=Draft.State.SUBMITTED)
         if not settings.REVIEW_SELF_APPROVAL:
             waiting = waiting.exclude(author=user).exclude(submitted_by=user)
         panels.append(("review", _("Waiting for your review"), rows(waiting)))
+        listed = listed.exclude(pk__in=waiting.values("pk"))
     mine = active.filter(state=Draft.State.SENT_BACK)
-    panels.append(("sent-back", _("Sent back to you"), rows(mine.filter(author=user))))
-    panels.append(
-        ("drafts", _("Drafts waiting"), rows(active.exclude(state=Draft.State.SENT_BACK)))
-    )
+    mine = mine.filter(Q(author=user) | Q(submitted_by=user))
+    panels.append(("sent-back", _("Sent back to you"), rows(mine)))
+    panels.append(("drafts", _("Drafts waiting"), rows(listed)))
     return [
         {"key": key, "title": title, "rows": entries}
         for key, title, entries in panels

@@ -5,6 +5,9 @@ A preview is sent private and marked noindex, so that neither the page cache, no
 nor a search engine keeps it; a refused preview says why, with a status no cache keeps.
 """
 
+import datetime
+import time
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -42,7 +45,10 @@ def address(obj, language, value=STAFF_VALUE):
 
 
 def share_token(draft):
-    return signing.dumps([draft.pk, draft.share_key], salt=SALT)
+    """The same signed link however often the form is opened; it expires PREVIEW_LINK_HOURS
+    after it was created."""
+    created = int(draft.share_created.timestamp()) if draft.share_created else 0
+    return signing.dumps([draft.pk, draft.share_key, created], salt=SALT)
 
 
 def link_hours():
@@ -52,17 +58,15 @@ def link_hours():
 def share_expires(draft):
     if not draft.share_key or draft.share_created is None:
         return None
-    import datetime
-
     return draft.share_created + datetime.timedelta(hours=link_hours())
 
 
 def previewable(obj):
-    return hasattr(obj, "get_absolute_url") and obj._meta.label in PREVIEW_VIEWS
+    return hasattr(obj, "get_absolute_url") and obj._meta.label in VIEWS
 
 
 # Items shown on a page of their own; the others appear only in lists.
-PREVIEW_VIEWS = {"pages.Page": "PageView", "pages.Update": "UpdateView"}
+VIEWS = {"pages.Page": "PageView", "pages.Update": "UpdateView"}
 
 
 def previewed(request, obj):
@@ -81,13 +85,13 @@ def previewed(request, obj):
             )
         return apply(draft, obj), {"draft": draft, "shared": False}
     try:
-        pk, key = signing.loads(value, salt=SALT, max_age=link_hours() * 3600)
-    except signing.SignatureExpired:
-        raise PreviewRefused(_("This preview link has expired. Ask for a new one.")) from None
+        pk, key, created = signing.loads(value, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
         raise PreviewRefused(
             _("This preview link is not valid. Check that it was copied whole.")
         ) from None
+    if time.time() > created + link_hours() * 3600:
+        raise PreviewRefused(_("This preview link has expired. Ask for a new one."))
     draft = Draft.objects.select_related("author").filter(pk=pk).first()
     same_item = draft is not None and (
         draft.content_type_id == ContentType.objects.get_for_model(obj).pk
@@ -107,7 +111,7 @@ def render_unsaved(request, obj, language, draft=None):
     """The item as the form holds it, unsaved, rendered by its public view in `language`."""
     from pages import views
 
-    view_class = getattr(views, PREVIEW_VIEWS[obj._meta.label])
+    view_class = getattr(views, VIEWS[obj._meta.label])
     with translation.override(language):
         view = view_class()
         view.setup(request, slug=obj.slug)

@@ -95,3 +95,22 @@ def test_the_unsaved_form_is_previewed_without_saving(staff_client, background):
     background.refresh_from_db()
     assert background.body_fr != "Une formulation pas encore enregistrée."
     assert not Draft.objects.exists()
+
+
+def test_a_new_page_is_previewed_before_it_is_ever_saved(staff_client):
+    data = {
+        "title_en": "A page not saved yet",
+        "summary_en": "Nothing stored.",
+        "body_en": "Words only the preview shows.",
+        "nav_position": 100,
+        "slug": "not-saved-yet",
+        "_preview": "en",
+    }
+    response = staff_client.post("/admin/pages/page/add/", data)
+    assert_private_preview(response, "Words only the preview shows.")
+    assert not Page.objects.filter(slug="not-saved-yet").exists()
+
+
+def test_lists_only_items_offer_no_preview_button(staff_client):
+    assert 'name="_preview"' not in staff_client.get("/admin/pages/resource/add/").content.decode()
+    assert 'name="_preview"' in staff_client.get("/admin/pages/update/add/").content.decode()
