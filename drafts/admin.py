@@ -13,7 +13,16 @@ class DraftAdmin(admin.ModelAdmin):
     list_display = ["item_repr", "content_type", "state", "author", "updated", "open_item"]
     list_filter = ["state", "content_type"]
     search_fields = ["item_repr"]
-    fields = ["item_repr", "content_type", "state", "author", "submitted_by", "updated", "text"]
+    fields = [
+        "item_repr",
+        "content_type",
+        "state",
+        "author",
+        "submitted_by",
+        "updated",
+        "text",
+        "steps",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -41,6 +50,20 @@ class DraftAdmin(admin.ModelAdmin):
 
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
         return format_html('<a href="{}">{}</a>', url, _("open"))
+
+    @admin.display(description=_("what happened to this draft"))
+    def steps(self, obj):
+        return format_html(
+            "<ol>{}</ol>",
+            format_html_join(
+                "",
+                "<li>{}: {}, {} {}</li>",
+                (
+                    (f"{e.time:%Y-%m-%d %H:%M}", e.get_action_display(), e.user or "—", e.comment)
+                    for e in obj.events.select_related("user")
+                ),
+            ),
+        )
 
     @admin.display(description=_("the draft's text"))
     def text(self, obj):

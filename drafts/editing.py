@@ -23,6 +23,7 @@ from .publishing import (
     DraftConflict,
     apply,
     name,
+    newest_version_id,
     open_draft,
     record,
     save_draft,
@@ -178,6 +179,7 @@ class DraftAdminMixin:
             ]
             context["draft_share_expires"] = preview.share_expires(draft)
         context["draft_events"] = list(draft.events.select_related("user"))
+        context["draft_base_changed"] = newest_version_id(obj) != draft.base_version
         context.update(actions.allowed(request, draft))
         return context
 

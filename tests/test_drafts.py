@@ -136,3 +136,30 @@ def test_a_draft_of_an_item_deleted_meanwhile_keeps_its_text(staff_client, backg
     listing = staff_client.get(f"/admin/drafts/draft/{draft.pk}/change/")
     assert listing.status_code == 200
     assert DRAFT_TEXT in listing.content.decode()
+
+
+def test_a_draft_started_before_a_change_to_the_live_item_says_so(staff_client, background):
+    import reversion
+
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    assert (
+        "has changed since this draft"
+        not in staff_client.get(change_url(background)).content.decode()
+    )
+    with reversion.create_revision():
+        background.summary_en = "Changed by someone else, live."
+        background.save()
+    form = staff_client.get(change_url(background)).content.decode()
+    assert "The published version has changed since this draft was started." in form
+
+
+def test_publishing_from_the_form_closes_the_draft_and_the_version_says_so(
+    staff_client, client, background
+):
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    data = page_form(background, body_en=DRAFT_TEXT, _continue="1")
+    assert staff_client.post(change_url(background), data).status_code == 302
+    assert Draft.objects.get().state == Draft.State.PUBLISHED
+    assert DRAFT_TEXT in client.get("/background/").content.decode()
+    version = Version.objects.get_for_object(background).order_by("-pk").first()
+    assert version.revision.comment.startswith("Published from a draft by editor")
