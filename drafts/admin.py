@@ -34,12 +34,6 @@ class DraftAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
     @admin.display(description=_("item"))
     def open_item(self, obj):
         item = obj.item

@@ -145,3 +145,21 @@ def test_with_review_required_an_editor_cannot_publish_a_live_item_directly(
     assert response.status_code == 403
     background.refresh_from_db()
     assert background.body_en == LIVE_TEXT
+
+
+def test_the_iom_account_role_for_publishers_makes_a_publisher(settings, django_user_model):
+    from drafts.roles import is_publisher
+    from genmig.staff.oidc import StaffOIDCBackend
+
+    settings.STAFF_OIDC_ROLE_GROUPS = {
+        "GenMig.Editors": "Content editors",
+        "GenMig.Publishers": "Publishers",
+    }
+    user = django_user_model.objects.create_user(username="oidc-person")
+    backend = StaffOIDCBackend()
+    backend.update_user(user, {"roles": ["GenMig.Publishers"], "email": "p@iom.int"})
+    assert is_publisher(user)
+    assert user.has_perm("drafts.view_draft") and user.has_perm("pages.change_page")
+    backend.update_user(user, {"roles": ["GenMig.Editors"]})
+    user = django_user_model.objects.get(pk=user.pk)
+    assert not is_publisher(user)
