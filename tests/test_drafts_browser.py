@@ -242,3 +242,33 @@ def test_draft_preview_submit_approve_and_only_then_visitors_see_it(
     messages = json.loads(checker.stdout or '{"messages": []}')["messages"]
     assert checker.stdout, checker.stderr
     assert not messages, [(m.get("url", "")[-30:], m["message"]) for m in messages]
+
+
+def test_two_editors_drafting_at_once_the_second_keeps_both_texts(site, browser):
+    base = site["base"]
+    change = f"{base}/admin/pages/page/{site['page_pk']}/change/"
+    first_context, first = signed_in(browser, base, "writer")
+    second_context, second = signed_in(browser, base, "clearer")
+    try:
+        first.goto(change)
+        second.goto(change)
+        first.fill("#id_summary_en", "The first editor's summary.")
+        first.click("input[name=_savedraft]")
+        first.wait_for_selector(".messagelist .success")
+        second.fill("#id_summary_en", "The second editor's summary.")
+        second.click("input[name=_savedraft]")
+        second.wait_for_selector(".errornote")
+        assert "while you were editing" in second.text_content(".errorlist")
+        assert second.input_value("#id_summary_en") == "The second editor's summary."
+        assert "The first editor's summary." in second.text_content(".draft-theirs")
+        assert axe_violations(second) == ""
+        shoot(second, "conflict")
+        second.click("input[name=_savedraft]")
+        second.wait_for_selector(".messagelist .success")
+        second.goto(f"{base}/admin/pages/page/")
+        assert "Draft changes, saved" in second.text_content("#result_list")
+        shoot(second, "page-list")
+    finally:
+        first_context.close()
+        second_context.close()
+    assert "second editor" not in public(site, "/background/")
