@@ -48,7 +48,7 @@ def share_token(draft):
     """The same signed link however often the form is opened; it expires PREVIEW_LINK_HOURS
     after it was created."""
     created = int(draft.share_created.timestamp()) if draft.share_created else 0
-    return signing.dumps([draft.pk, draft.share_key, created], salt=SALT)
+    return signing.Signer(salt=SALT).sign_object([draft.pk, draft.share_key, created])
 
 
 def link_hours():
@@ -85,7 +85,7 @@ def previewed(request, obj):
             )
         return apply(draft, obj), {"draft": draft, "shared": False}
     try:
-        pk, key, created = signing.loads(value, salt=SALT)
+        pk, key, created = signing.Signer(salt=SALT).unsign_object(value)
     except (signing.BadSignature, ValueError, TypeError):
         raise PreviewRefused(
             _("This preview link is not valid. Check that it was copied whole.")
