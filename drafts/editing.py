@@ -193,6 +193,14 @@ class DraftAdminMixin:
             draft_updated=Subquery(drafts.values("updated")[:1]),
         )
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not may_publish_directly(request.user):
+            # Publishing or withdrawing a public item is the publishers' to do.
+            actions.pop("publish", None)
+            actions.pop("unpublish", None)
+        return actions
+
     def get_list_display(self, request):
         return [*super().get_list_display(request), "draft_column"]
 

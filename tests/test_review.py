@@ -163,3 +163,17 @@ def test_the_iom_account_role_for_publishers_makes_a_publisher(settings, django_
     backend.update_user(user, {"roles": ["GenMig.Editors"]})
     user = django_user_model.objects.get(pk=user.pk)
     assert not is_publisher(user)
+
+
+def test_with_review_required_the_list_offers_editors_no_publish_action(
+    settings, writer_client, publisher_client, background
+):
+    settings.REVIEW_REQUIRED = True
+    response = writer_client.post(
+        "/admin/pages/page/", {"action": "unpublish", "_selected_action": [background.pk]}
+    )
+    background.refresh_from_db()
+    assert background.published
+    assert response.status_code in (200, 302)
+    assert 'value="unpublish"' not in writer_client.get("/admin/pages/page/").content.decode()
+    assert 'value="unpublish"' in publisher_client.get("/admin/pages/page/").content.decode()
