@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "reversion",
+    "drafts",
     "pages",
     "partners",
     "genmig.apps.GenmigConfig",
@@ -374,6 +375,12 @@ if not DEBUG and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBacken
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=5)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="GenMig website <noreply@genmig.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Drafts of live items (drafts/): how long a shared preview link opens the draft, whether a
+# change to a live item needs a publisher, and whether publishers may approve their own drafts.
+PREVIEW_LINK_HOURS = env.int("PREVIEW_LINK_HOURS", default=48)
+REVIEW_REQUIRED = env.bool("REVIEW_REQUIRED", default=False)
+REVIEW_SELF_APPROVAL = env.bool("REVIEW_SELF_APPROVAL", default=False)
+
 CONTACT_EMAIL = env("CONTACT_EMAIL", default="research@iom.int")
 
 # Enquiries sent through the contact form (partners app).

@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
+from drafts.editing import DraftAdminMixin
+
 from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
 from .editing import LanguageFormMixin, ScheduleAdminMixin
 from .history import HistoryAdmin
@@ -85,7 +87,12 @@ class PublishActionsMixin:
 
 @admin.register(Page)
 class PageAdmin(
-    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+    DraftAdminMixin,
+    AudienceViewsMixin,
+    ScheduleAdminMixin,
+    LanguageFormMixin,
+    PublishActionsMixin,
+    ContentAdmin,
 ):
     list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
     list_display_links = ["title"]
@@ -113,7 +120,12 @@ class PageAdmin(
 
 @admin.register(Resource)
 class ResourceAdmin(
-    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+    DraftAdminMixin,
+    AudienceViewsMixin,
+    ScheduleAdminMixin,
+    LanguageFormMixin,
+    PublishActionsMixin,
+    ContentAdmin,
 ):
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
@@ -148,7 +160,12 @@ class UpdateForm(forms.ModelForm):
 
 @admin.register(Update)
 class UpdateAdmin(
-    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+    DraftAdminMixin,
+    AudienceViewsMixin,
+    ScheduleAdminMixin,
+    LanguageFormMixin,
+    PublishActionsMixin,
+    ContentAdmin,
 ):
     form = UpdateForm
     list_display = ["title", "kind", "date", "start", "image_preview", "published"]

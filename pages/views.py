@@ -8,6 +8,8 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
+from drafts.preview import PARAMETER as DRAFT_PREVIEW
+from drafts.preview import ROBOTS, PreviewRefused, previewed
 from genmig.cache import PRIVATE_CACHE_CONTROL
 from genmig.personal_data import retention_table
 from genmig.query import as_given, one_of, page_number, reads_query
@@ -39,7 +41,20 @@ def published_page(request, slug):
 
 class PreviewMixin:
     """Staff may open an item visitors cannot see (a draft, scheduled or expired): the page
-    says so, and it is sent private, so that neither the page cache nor a proxy keeps it."""
+    says so, and it is sent private, so that neither the page cache nor a proxy keeps it.
+    `?preview=` shows the item's draft changes instead (drafts/preview.py)."""
+
+    query_parameters = {DRAFT_PREVIEW: as_given}
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        extra = {}
+        if request.GET.get(DRAFT_PREVIEW):
+            try:
+                self.object, extra["draft_preview"] = previewed(request, self.object)
+            except PreviewRefused as refusal:
+                return refusal.response(request)
+        return self.render_to_response(self.get_context_data(object=self.object, **extra))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -50,8 +65,10 @@ class PreviewMixin:
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if "preview" in context:
+        if "preview" in context or "draft_preview" in context:
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        if "draft_preview" in context:
+            response["X-Robots-Tag"] = ROBOTS
         return response
 
 
@@ -59,7 +76,6 @@ class PageView(PreviewMixin, DetailView):
     """A published page; staff may also preview unpublished ones."""
 
     context_object_name = "page"
-    query_parameters = {}
 
     def get_object(self, queryset=None):
         page = published_page(self.request, self.kwargs["slug"])
@@ -125,7 +141,6 @@ class UpdateListView(ListView):
 class UpdateView(PreviewMixin, DetailView):
     template_name = "pages/update.html"
     context_object_name = "update"
-    query_parameters = {}
 
     def get_queryset(self):
         if is_signed_in_staff(self.request):

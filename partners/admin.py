@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from drafts.editing import DraftAdminMixin
 from pages.admin import ContentAdmin, PublishActionsMixin
 from pages.attention import AudienceViewsMixin
 from pages.editing import LanguageFormMixin, ScheduleAdminMixin
@@ -20,7 +21,12 @@ from .models import Benefit, Enquiry, Partner
 
 @admin.register(Partner)
 class PartnerAdmin(
-    AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
+    DraftAdminMixin,
+    AudienceViewsMixin,
+    ScheduleAdminMixin,
+    LanguageFormMixin,
+    PublishActionsMixin,
+    ContentAdmin,
 ):
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
     list_display_links = ["logo_preview", "name"]

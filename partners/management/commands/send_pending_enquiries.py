@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from drafts import review
 from partners import notifications
 
 
@@ -22,3 +23,7 @@ class Command(BaseCommand):
         sent, failed = notifications.send_due(limit=limit)
         if sent or failed or verbosity > 1:
             self.stdout.write(f"Enquiry notifications: {sent} sent, {failed} still pending.")
+        # The review emails about drafts go through the same outbox job.
+        sent, failed = review.send_due(limit=limit)
+        if sent or failed or verbosity > 1:
+            self.stdout.write(f"Review emails: {sent} sent, {failed} still pending.")
