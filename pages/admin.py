@@ -2,13 +2,14 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
+
+from library.forms import KeepUploadsMixin, ThumbnailFileWidget
 
 from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
 from .editing import LanguageFormMixin, ScheduleAdminMixin
@@ -80,10 +81,19 @@ class PageAdmin(
         return obj.get_absolute_url()
 
 
+class ResourceForm(KeepUploadsMixin, forms.ModelForm):
+    kept_uploads = {"file": "document"}
+
+    class Meta:
+        model = Resource
+        fields = []  # the admin adds them from its fieldsets
+
+
 @admin.register(Resource)
 class ResourceAdmin(
     AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
 ):
+    form = ResourceForm
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
     list_filter = ["type", "published", "year"]
@@ -94,14 +104,16 @@ class ResourceAdmin(
             _("Where visitors open it"),
             {
                 "description": _("Give a link, or upload a PDF. An uploaded file is used first."),
-                "fields": ["url", "file"],
+                "fields": ["url", "document", "file"],
             },
         ),
         (_("Publishing"), {"fields": ["published", "position"]}),
     ]
 
 
-class UpdateForm(forms.ModelForm):
+class UpdateForm(KeepUploadsMixin, forms.ModelForm):
+    kept_uploads = {"image": "picture"}
+
     time_zone = forms.TypedChoiceField(
         label=_("time zone"),
         choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
@@ -112,7 +124,9 @@ class UpdateForm(forms.ModelForm):
     class Meta:
         model = Update
         fields = ["time_zone"]  # the admin adds the rest from its fieldsets
-        widgets = {"image": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+        widgets = {
+            "image": ThumbnailFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
 
 
 @admin.register(Update)
@@ -120,6 +134,8 @@ class UpdateAdmin(
     AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
 ):
     form = UpdateForm
+    # The description stands next to the image it describes, not with the other texts.
+    fields_in_place = ["image_alt"]
     list_display = ["title", "kind", "date", "start", "image_preview", "published"]
     list_filter = ["kind", "published", "date"]
     search_fields = ["title", "summary", "body"]
@@ -141,7 +157,10 @@ class UpdateAdmin(
                 ]
             },
         ),
-        (_("Lead image"), {"fields": ["image", "image_alt", "image_decorative"]}),
+        (
+            _("Lead image"),
+            {"fields": ["picture", "image", "image_alt", "image_decorative"]},
+        ),
         (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
