@@ -1,7 +1,9 @@
 """The item's side of the library: a lead image or a resource file is the library's item.
 
 A new upload goes into the library; what the item shows is then copied from the library's
-row (file name, renditions), so a public page reads the item's own row alone.
+row (file name, renditions), so a public page reads the item's own row alone. An item given
+a file by other means (a version restored from the history) gets that file's library item,
+one made for it if none has it.
 """
 
 from pathlib import PurePath
@@ -14,24 +16,57 @@ from pages.files import stored_values
 from .models import Document, Picture
 
 
-def use_library_picture(update):
-    """A new upload goes into the library; the lead image is then the library's picture.
+def _chosen(item, file_field, choice_field, model, from_upload, from_file):
+    """The library item the item's file is now, after an editor's change or a restore.
 
-    Removing the image (the field's "clear") or the choice of picture removes both.
+    Only removing the file (the field's "clear") removes it; leaving the choice of library
+    item empty keeps the file there is.
     """
-    (previous,) = stored_values(update, "picture_id") or (None,)
-    if update.image and not update.image._committed:
-        picture = Picture(name=PurePath(update.image.name).name)
-        picture.store(update.image, "updates/renditions", (update.slug or "update")[:50])
-        update.picture = picture
-    elif update.picture_id == previous and not update.image:
-        update.picture = None
-    elif update.picture_id is None and previous is not None:
-        update.image = ""
-    picture = update.picture
+    previous_choice, previous_file = stored_values(item, f"{choice_field}_id", file_field) or (
+        None,
+        "",
+    )
+    file = getattr(item, file_field)
+    choice_id = getattr(item, f"{choice_field}_id")
+    chosen = getattr(item, choice_field) if choice_id else None
+    if file and not file._committed:
+        return from_upload(item)
+    if file and file.name != (previous_file or ""):
+        # Given a file (a version restored): the library item that has it.
+        if chosen is not None and chosen.file.name == file.name:
+            return chosen
+        return model.objects.filter(file=file.name).first() or from_file(item)
+    if chosen is not None and choice_id != previous_choice:
+        return chosen  # chosen from the library
+    if not file:
+        return None  # the file removed
+    if chosen is not None and chosen.file.name == file.name:
+        return chosen
+    return model.objects.filter(file=file.name).first() or from_file(item)
+
+
+def _picture_from_upload(update):
+    picture = Picture(name=PurePath(update.image.name).name)
+    picture.store(update.image, "updates/renditions", (update.slug or "update")[:50])
+    return picture
+
+
+def _picture_from_file(update):
+    picture = Picture(
+        file=update.image.name,
+        name=PurePath(update.image.name).name,
+        renditions=update.image_renditions,
+    )
+    picture.measure()
+    return picture
+
+
+def use_library_picture(update):
+    """Before an update is saved: its lead image is the library's picture, and its copy."""
+    picture = _chosen(update, "image", "picture", Picture, _picture_from_upload, _picture_from_file)
+    update.picture = picture
     if picture is None:
-        if not update.image:
-            update.image_renditions = {}
+        update.image, update.image_renditions = "", {}
         return
     changed = picture.pk is None
     if not update.image_decorative:
@@ -50,19 +85,25 @@ def use_library_picture(update):
     update.image, update.image_renditions = picture.file.name, picture.renditions
 
 
-def use_library_document(resource):
-    """A new upload goes into the library; the file is then the library's document.
+def _document_from_upload(resource):
+    return Document(file=resource.file.file, title=resource.title)
 
-    Removing the file (the field's "clear") or the choice of document removes both.
-    """
-    (previous,) = stored_values(resource, "document_id") or (None,)
-    if resource.file and not resource.file._committed:
-        document = Document(file=resource.file.file, title=resource.title)
+
+def _document_from_file(resource):
+    document = Document(file=resource.file.name, title=resource.title)
+    try:
+        document.size = resource.file.size
+    except OSError:
+        document.size = 0
+    return document
+
+
+def use_library_document(resource):
+    """Before a resource is saved: its file is the library's document."""
+    document = _chosen(
+        resource, "file", "document", Document, _document_from_upload, _document_from_file
+    )
+    if document is not None and document.pk is None:
         document.save()
-        resource.document = document
-    elif resource.document_id == previous and not resource.file:
-        resource.document = None
-    elif resource.document_id is None and previous is not None:
-        resource.file = ""
-    if resource.document is not None:
-        resource.file = resource.document.file.name
+    resource.document = document
+    resource.file = document.file.name if document else ""

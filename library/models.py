@@ -86,6 +86,8 @@ class Picture(models.Model):
             self.store(self.file, self.folder)
         super().save(*args, **kwargs)
 
+    # Items name the files of the library's rows too: restoring one makes no copy of them.
+    library_item = True
     other_file_fields = ("renditions",)
     file_records = {"file": "renditions"}
 
@@ -145,6 +147,8 @@ class Document(models.Model):
         ordering = ["-uploaded", "-pk"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+
+    library_item = True
 
     def __str__(self):
         return self.title

@@ -44,6 +44,7 @@ def _own_copies(obj, field, name, record_field, record):
         for each in names
         for model, pk in rows_naming(each)
         if not (model is type(obj) and str(pk) == str(obj.pk))
+        and not sharing(obj, field, model, pk)
     }
     if not others:
         return []
@@ -56,6 +57,17 @@ def _own_copies(obj, field, name, record_field, record):
     if record_field:
         setattr(obj, record_field, renamed_renditions(record, copies))
     return [(storage, copy) for copy in copies.values()]
+
+
+def sharing(obj, field, model, pk):
+    """Whether the row names the file as the library's (its own, or the same library item's)."""
+    if getattr(model, "library_item", False):
+        return True
+    choice = getattr(type(obj), "library_choices", {}).get(field.name)
+    chosen = getattr(obj, f"{choice}_id", None) if choice else None
+    if chosen is None or model is not type(obj):
+        return False
+    return model._default_manager.filter(pk=pk, **{f"{choice}_id": chosen}).exists()
 
 
 def restore(version, user):
@@ -84,6 +96,13 @@ def restore(version, user):
                 if name:
                     restored_files.append((field, name, record_field, record))
                 continue
+            # An item of the library deleted since: the item keeps the version's file.
+            if (
+                isinstance(field, models.ForeignKey)
+                and value is not None
+                and not field.related_model._default_manager.filter(pk=value).exists()
+            ):
+                value = None
             setattr(obj, field.attname, value)
         # The model's own checks (an event's start, a resource's link or file) as in the form.
         obj.clean()

@@ -169,6 +169,8 @@ class Resource(Scheduled):
     def __str__(self):
         return f"{self.title} ({self.year})"
 
+    library_choices = {"file": "document"}
+
     def save(self, *args, **kwargs):
         from library.choosing import use_library_document
 

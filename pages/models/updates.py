@@ -185,6 +185,7 @@ class Update(Scheduled):
     # history restores the image with that record (pages/history.py).
     other_file_fields = ("image_renditions",)
     file_records = {"image": "image_renditions"}
+    library_choices = {"image": "picture"}
 
     @staticmethod
     def other_file_names(values):
