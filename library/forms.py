@@ -52,9 +52,11 @@ class KeepUploadsMixin:
             self.data = self.data.copy()
             self.data[self.add_prefix(choice_field)] = str(kept.pk)
             self.cleaned_data[choice_field] = kept
-            self.fields[file_field].help_text = format_html(
+            note = format_html(
                 '<strong class="kept-upload">{}</strong> {}',
                 gettext("Your file %(name)s is kept; you don't need to choose it again.")
                 % {"name": PurePath(upload.name).name},
                 self.fields[file_field].help_text,
             )
+            # The bound field, made while checking the form, keeps its own copy of the text.
+            self.fields[file_field].help_text = self[file_field].help_text = note

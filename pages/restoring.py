@@ -79,6 +79,10 @@ def restore(version, user):
         obj = model(pk=version.object_id)
     missing = []
     restored_files = []
+    # A file not restored keeps the library item that has the item's current file.
+    choices = getattr(model, "library_choices", {})
+    current_choices = {choice: getattr(obj, f"{choice}_id", None) for choice in choices.values()}
+    kept_choices = []
     with override(settings.LANGUAGE_CODE):
         for field, _language in history.compared_fields(model):
             value = data.get(field.attname)
@@ -89,6 +93,8 @@ def restore(version, user):
                 values = {field.attname: name, **({record_field: record} if record_field else {})}
                 if not all(field.storage.exists(each) for each in file_names_of(model, values)):
                     missing.append((field.verbose_name, name))
+                    if field.name in choices:
+                        kept_choices.append(choices[field.name])
                     continue
                 setattr(obj, field.attname, name)
                 if record_field:
@@ -104,6 +110,8 @@ def restore(version, user):
             ):
                 value = None
             setattr(obj, field.attname, value)
+        for choice in kept_choices:
+            setattr(obj, f"{choice}_id", current_choices[choice])
         # The model's own checks (an event's start, a resource's link or file) as in the form.
         obj.clean()
         obj.validate_unique()
