@@ -67,8 +67,8 @@ class LibraryAdmin:
 @admin.register(Picture)
 class PictureAdmin(LibraryAdmin, TranslationAdmin):
     list_display = ["thumbnail", "__str__", "dimensions", "file_size", "credit", "where_used"]
-    list_display_links = ["thumbnail", "__str__"]
-    list_filter = [UsedFilter, "licence", "uploaded"]
+    list_display_links = ["__str__"]
+    list_filter = [UsedFilter, "uploaded"]
     search_fields = ["name", "alt_en", "alt_fr", "alt_es", "credit", "licence"]
     readonly_fields = ["thumbnail_large", "dimensions", "file_size", "code", "where_used"]
     fieldsets = [

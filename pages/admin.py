@@ -121,6 +121,13 @@ class UpdateForm(KeepUploadsMixin, forms.ModelForm):
         help_text=Update._meta.get_field("time_zone").help_text,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's hidden copy of a default's value carries the field's aria-describedby,
+        # which HTML forbids on a hidden input; a changed date is seen without it.
+        if "date" in self.fields:
+            self.fields["date"].show_hidden_initial = False
+
     class Meta:
         model = Update
         fields = ["time_zone"]  # the admin adds the rest from its fieldsets
