@@ -66,8 +66,8 @@ class LibraryAdmin:
 
 @admin.register(Picture)
 class PictureAdmin(LibraryAdmin, TranslationAdmin):
-    list_display = ["thumbnail", "__str__", "dimensions", "file_size", "credit", "where_used"]
-    list_display_links = ["__str__"]
+    list_display = ["thumbnail", "title", "dimensions", "file_size", "credit", "where_used"]
+    list_display_links = ["title"]
     list_filter = [UsedFilter, "uploaded"]
     search_fields = ["name", "alt_en", "alt_fr", "alt_es", "credit", "licence"]
     readonly_fields = ["thumbnail_large", "dimensions", "file_size", "code", "where_used"]
@@ -81,6 +81,10 @@ class PictureAdmin(LibraryAdmin, TranslationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("updates")
+
+    @admin.display(description=_("name"), ordering="name")
+    def title(self, obj):
+        return str(obj)
 
     @admin.display(description=_("picture"))
     def thumbnail(self, obj):
