@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "drafts",
     "pages",
     "partners",
+    "library",
     "genmig.apps.GenmigConfig",
     "genmig.staff",
     "django_otp",
@@ -158,7 +159,7 @@ PAGE_STALE_IF_ERROR_SECONDS = env.int("PAGE_STALE_IF_ERROR_SECONDS", default=360
 PAGE_CACHE_NOT_STORED_VIEWS = ["pages:search"]
 # Bytes of page bodies each worker process also keeps in its own memory, by content hash.
 PAGE_CACHE_LOCAL_BYTES = env.int("PAGE_CACHE_LOCAL_BYTES", default=16 * 1024 * 1024)
-PAGE_CACHE_APPS = ["pages", "partners"]
+PAGE_CACHE_APPS = ["pages", "partners", "library"]
 # The next moment the clock changes a page (scheduled items, event starts): no cached page
 # is kept past it.
 PAGE_CACHE_CLOCK = "pages.schedule.next_change"

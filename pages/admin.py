@@ -2,7 +2,6 @@ import zoneinfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import path
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from modeltranslation.admin import TranslationAdmin
 
 from drafts.editing import DraftAdminMixin
+from library.forms import KeepUploadsMixin, ThumbnailFileWidget
 
 from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
 from .editing import LanguageFormMixin, ScheduleAdminMixin
@@ -118,6 +118,14 @@ class PageAdmin(
         return obj.get_absolute_url()
 
 
+class ResourceForm(KeepUploadsMixin, forms.ModelForm):
+    kept_uploads = {"file": "document"}
+
+    class Meta:
+        model = Resource
+        fields = []  # the admin adds them from its fieldsets
+
+
 @admin.register(Resource)
 class ResourceAdmin(
     DraftAdminMixin,
@@ -127,6 +135,7 @@ class ResourceAdmin(
     PublishActionsMixin,
     ContentAdmin,
 ):
+    form = ResourceForm
     list_display = ["title", "type", "publisher", "year", "published", "position"]
     list_editable = ["position"]
     list_filter = ["type", "published", "year"]
@@ -137,14 +146,16 @@ class ResourceAdmin(
             _("Where visitors open it"),
             {
                 "description": _("Give a link, or upload a PDF. An uploaded file is used first."),
-                "fields": ["url", "file"],
+                "fields": ["url", "document", "file"],
             },
         ),
         (_("Publishing"), {"fields": ["published", "position"]}),
     ]
 
 
-class UpdateForm(forms.ModelForm):
+class UpdateForm(KeepUploadsMixin, forms.ModelForm):
+    kept_uploads = {"image": "picture"}
+
     time_zone = forms.TypedChoiceField(
         label=_("time zone"),
         choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
@@ -152,10 +163,19 @@ class UpdateForm(forms.ModelForm):
         help_text=Update._meta.get_field("time_zone").help_text,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's hidden copy of a default's value carries the field's aria-describedby,
+        # which HTML forbids on a hidden input; a changed date is seen without it.
+        if "date" in self.fields:
+            self.fields["date"].show_hidden_initial = False
+
     class Meta:
         model = Update
         fields = ["time_zone"]  # the admin adds the rest from its fieldsets
-        widgets = {"image": AdminFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})}
+        widgets = {
+            "image": ThumbnailFileWidget(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        }
 
 
 @admin.register(Update)
@@ -168,6 +188,8 @@ class UpdateAdmin(
     ContentAdmin,
 ):
     form = UpdateForm
+    # The description stands next to the image it describes, not with the other texts.
+    fields_in_place = ["image_alt"]
     list_display = ["title", "kind", "date", "start", "image_preview", "published"]
     list_filter = ["kind", "published", "date"]
     search_fields = ["title", "summary", "body"]
@@ -189,7 +211,10 @@ class UpdateAdmin(
                 ]
             },
         ),
-        (_("Lead image"), {"fields": ["image", "image_alt", "image_decorative"]}),
+        (
+            _("Lead image"),
+            {"fields": ["picture", "image", "image_alt", "image_decorative"]},
+        ),
         (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 

@@ -180,7 +180,7 @@ class LanguageFormMixin:
             raise PermissionDenied
         text = request.POST.get("text", "")
         html = (
-            render_markdown(text)
+            render_markdown(text, preview=True)
             if text.strip()
             else gettext("Nothing to preview: the text is empty.")
         )
@@ -205,7 +205,7 @@ class LanguageFormMixin:
                 field,
                 code,
                 reverse(f"{self.admin_site.name}:{self.preview_url_name()}"),
-                render_markdown(text) if text else empty,
+                render_markdown(text, preview=True) if text else empty,
             )
 
         preview.short_description = _("preview")
@@ -268,8 +268,12 @@ class LanguageFormMixin:
         fieldset; those come first, after a line on what is missing."""
         fieldsets = super().get_fieldsets(request, obj)
         languages = [code for code, _name in settings.LANGUAGES]
+        in_place = getattr(self, "fields_in_place", ())
         translated = {
-            f"{field}_{code}": code for field in self.translated_fields() for code in languages
+            f"{field}_{code}": code
+            for field in self.translated_fields()
+            if field not in in_place
+            for code in languages
         }
         markdown = self.markdown_fields()
         by_language = {code: [] for code in languages}

@@ -75,26 +75,30 @@ def to_html(text):
     return re.sub(r"<(/?)h1\b", r"<\1h2", html).strip()
 
 
-def render_markdown(text):
+def render_markdown(text, preview=False):
     """Render Markdown to sanitised HTML.
 
     Raw HTML in the source is allowed through Markdown and then cleaned by nh3, which keeps
     only the tags and attributes above: no scripts, event handlers, styles, iframes or
-    links other than http(s) and mailto survive.
+    links other than http(s) and mailto survive. A line `[[image:42]]` then becomes the
+    library's picture 42 (library/embedding.py); `preview` warns of one that is not there.
     """
     html = to_html(text)
     if too_deep(html):
         html = linebreaks(text, autoescape=True)
-    return mark_safe(  # noqa: S308 - the HTML has just been sanitised by nh3
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=URL_SCHEMES,
-            link_rel="noopener noreferrer",
-            strip_comments=True,
-        )
+    html = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
     )
+    if "[[image:" in html:
+        from library.embedding import place_pictures
+
+        html = place_pictures(html, preview)
+    return mark_safe(html)  # noqa: S308 - sanitised by nh3; the pictures are escaped
 
 
 def validate_markdown(text):

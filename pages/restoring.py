@@ -42,6 +42,7 @@ def _own_copies(obj, field, name, record_field, record):
         for each in names
         for model, pk in rows_naming(each)
         if not (model is type(obj) and str(pk) == str(obj.pk))
+        and not sharing(obj, field, model, pk)
     }
     if not others:
         return []
@@ -56,6 +57,17 @@ def _own_copies(obj, field, name, record_field, record):
     return [(storage, copy) for copy in copies.values()]
 
 
+def sharing(obj, field, model, pk):
+    """Whether the row names the file as the library's (its own, or the same library item's)."""
+    if getattr(model, "library_item", False):
+        return True
+    choice = getattr(type(obj), "library_choices", {}).get(field.name)
+    chosen = getattr(obj, f"{choice}_id", None) if choice else None
+    if chosen is None or model is not type(obj):
+        return False
+    return model._default_manager.filter(pk=pk, **{f"{choice}_id": chosen}).exists()
+
+
 def restore(version, user):
     """Save the item as the version has it; returns it and the labels of files no longer there."""
     model = version._model
@@ -65,6 +77,10 @@ def restore(version, user):
         obj = model(pk=version.object_id)
     missing = []
     restored_files = []
+    # A file not restored keeps the library item that has the item's current file.
+    choices = getattr(model, "library_choices", {})
+    current_choices = {choice: getattr(obj, f"{choice}_id", None) for choice in choices.values()}
+    kept_choices = []
     with override(settings.LANGUAGE_CODE):
         for field, _language in history.compared_fields(model):
             value = data.get(field.attname)
@@ -75,6 +91,8 @@ def restore(version, user):
                 values = {field.attname: name, **({record_field: record} if record_field else {})}
                 if not all(field.storage.exists(each) for each in file_names_of(model, values)):
                     missing.append((field.verbose_name, name))
+                    if field.name in choices:
+                        kept_choices.append(choices[field.name])
                     continue
                 setattr(obj, field.attname, name)
                 if record_field:
@@ -82,7 +100,16 @@ def restore(version, user):
                 if name:
                     restored_files.append((field, name, record_field, record))
                 continue
+            # An item of the library deleted since: the item keeps the version's file.
+            if (
+                isinstance(field, models.ForeignKey)
+                and value is not None
+                and not field.related_model._default_manager.filter(pk=value).exists()
+            ):
+                value = None
             setattr(obj, field.attname, value)
+        for choice in kept_choices:
+            setattr(obj, f"{choice}_id", current_choices[choice])
         # The model's own checks (an event's start, a resource's link or file) as in the form.
         obj.clean()
         obj.validate_unique()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from drafts.editing import DraftAdminMixin
+from library.forms import ThumbnailFileWidget
 from pages.admin import ContentAdmin, PublishActionsMixin
 from pages.attention import AudienceViewsMixin
 from pages.editing import LanguageFormMixin, ScheduleAdminMixin
@@ -37,7 +38,10 @@ class PartnerAdmin(
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
         # Django's own message for a non-image says nothing about the accepted formats.
-        models.ImageField: {"error_messages": {"invalid_image": FORMAT_MESSAGE}},
+        models.ImageField: {
+            "error_messages": {"invalid_image": FORMAT_MESSAGE},
+            "widget": ThumbnailFileWidget,
+        },
     }
     fieldsets = [
         (None, {"fields": ["name", "role", "type", "country", "website", "description"]}),

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from library.models import Document
 from pages.models import Resource, SiteSettings, Update
 from tests.helpers import learn_the_clock, sign_in_verified, tags
 
@@ -125,9 +126,14 @@ def test_replacing_or_deleting_a_resource_leaves_no_orphan_pdf(
     with django_capture_on_commit_callbacks(execute=True):
         resource.save()
     second = Path(resource.file.path)
-    assert second.is_file() and not first.exists()
+    # The first file stays in the library until it is removed from there, unused.
+    assert second.is_file() and first.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        Document.objects.filter(resources=None).delete()
+    assert not first.exists()
     with django_capture_on_commit_callbacks(execute=True):
         Resource.objects.filter(pk=resource.pk).delete()
+        Document.objects.filter(resources=None).delete()
     assert not second.exists()
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
 
@@ -156,6 +162,12 @@ def test_a_storage_error_removing_the_old_file_is_logged_not_a_server_error(
     resource.refresh_from_db()
     assert resource.file.name.startswith("resources/b-")
     assert Path(resource.file.path).is_file()
+    # The old file goes when its document, unused now, is removed from the library.
+    (unused,) = Document.objects.filter(resources=None)
+    with caplog.at_level(logging.ERROR, logger="pages.files"):
+        response = staff.post(f"/admin/library/document/{unused.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=unused.pk).exists()
     assert f"Could not remove the upload {old.relative_to(old.parents[1])}" in caplog.text
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from library.models import Document
 from pages.models import Resource, Update
 from partners.models import Partner
 from tests.test_updates import photo, rendition_files, upload
@@ -29,6 +30,12 @@ def committed(django_capture_on_commit_callbacks):
         return django_capture_on_commit_callbacks(execute=True)
 
     return run
+
+
+def remove_unused_documents(committed):
+    """What an editor does from the library's list of documents that nothing uses."""
+    with committed():
+        Document.objects.filter(resources=None).delete()
 
 
 def pdf(content, name="report.pdf"):
@@ -130,7 +137,9 @@ def test_an_item_restored_onto_a_file_another_item_was_given_gets_its_own_copy(
     assert served(report.file.name) == FIRST
     delete(content_editor_client, committed, other)
     assert served(report.file.name) == FIRST
-    # Once the history no longer names the other item's file, it goes; the report's stays.
+    # Once neither the library nor the history names the other item's file, it goes; the
+    # report's stays.
+    remove_unused_documents(committed)
     Revision.objects.update(date_created=timezone.now() - datetime.timedelta(days=800))
     call_command("prune_versions")
     assert not (media_root / other.file.name).exists()
@@ -223,6 +232,8 @@ def test_a_file_stays_until_the_last_version_naming_it_is_pruned(
     age(named_first_a, 800)
     call_command("prune_versions")
     assert (media_root / first_name).exists()  # another version still names it
+    remove_unused_documents(committed)
+    assert (media_root / first_name).exists()  # and that version still does
     age(named_first_b, 800)
     call_command("prune_versions")
     assert not (media_root / first_name).exists()
@@ -230,6 +241,8 @@ def test_a_file_stays_until_the_last_version_naming_it_is_pruned(
     delete(content_editor_client, committed, report)
     third_name = report.file.name
     assert (media_root / third_name).exists()
+    remove_unused_documents(committed)
+    assert (media_root / third_name).exists()  # the version saved with the deletion names it
     Revision.objects.update(date_created=timezone.now() - datetime.timedelta(days=800))
     call_command("prune_versions")
     assert not (media_root / second_name).exists() and not (media_root / third_name).exists()

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image
 
+from library.models import Picture
 from pages.images import WIDTHS
 from pages.models import Update
 from partners.models import Partner
@@ -404,6 +405,10 @@ def test_replacing_or_removing_a_lead_image_removes_its_renditions(
     with django_capture_on_commit_callbacks(execute=True):
         update.save()
     second = rendition_files(update, media_root)
+    # The first picture stays in the library until it is removed from there, unused.
+    assert all(p.exists() for p in first)
+    with django_capture_on_commit_callbacks(execute=True):
+        Picture.objects.filter(updates=None).delete()
     assert not any(p.exists() for p in first)
     assert set(stored_files(media_root)) == set(second)
     # A smaller picture is not enlarged: its own width is the largest.
@@ -411,13 +416,17 @@ def test_replacing_or_removing_a_lead_image_removes_its_renditions(
     update.image = None
     with django_capture_on_commit_callbacks(execute=True):
         update.save()
-    assert update.image_renditions == {} and stored_files(media_root) == []
+    assert update.image_renditions == {} and update.picture is None
+    with django_capture_on_commit_callbacks(execute=True):
+        Picture.objects.filter(updates=None).delete()
+    assert stored_files(media_root) == []
     update.image = upload()
     with django_capture_on_commit_callbacks(execute=True):
         update.save()
     assert stored_files(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         update.delete()
+        Picture.objects.filter(updates=None).delete()
     assert stored_files(media_root) == []
 
 

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from ..files import (
     delete_files_with_rows,
     delete_if_replaced,
-    hash_new_upload,
     stored_file_name,
     validate_pdf,
 )
@@ -137,6 +136,16 @@ class Resource(Scheduled):
         validators=[validate_pdf],
         help_text=_("Or upload the document itself: a PDF of at most 20 MB."),
     )
+    # The document of the library the file is; its file's name is copied here.
+    document = models.ForeignKey(
+        "library.Document",
+        verbose_name=_("document from the library"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        help_text=_("Choose a document already in the library, or upload a new one below."),
+    )
     summary = models.TextField(
         _("summary"), max_length=1000, help_text=_("One paragraph on what the resource offers.")
     )
@@ -160,9 +169,13 @@ class Resource(Scheduled):
     def __str__(self):
         return f"{self.title} ({self.year})"
 
+    library_choices = {"file": "document"}
+
     def save(self, *args, **kwargs):
+        from library.choosing import use_library_document
+
         previous = stored_file_name(self, "file")
-        hash_new_upload(self, "file")
+        use_library_document(self)
         super().save(*args, **kwargs)
         delete_if_replaced(self, "file", previous)
 

@@ -141,6 +141,17 @@ class Update(Scheduled):
     )
     # The sizes and formats made from the image on save: widths, names and the sharing crop.
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    # The picture of the library the lead image is; its file and renditions are copied here, so
+    # that showing the update reads this row alone.
+    picture = models.ForeignKey(
+        "library.Picture",
+        verbose_name=_("picture from the library"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="updates",
+        help_text=_("Choose a picture already in the library, or upload a new one below."),
+    )
     published = models.BooleanField(
         _("published"),
         default=False,
@@ -174,6 +185,7 @@ class Update(Scheduled):
     # history restores the image with that record (pages/history.py).
     other_file_fields = ("image_renditions",)
     file_records = {"image": "image_renditions"}
+    library_choices = {"image": "picture"}
 
     @staticmethod
     def other_file_names(values):
@@ -182,11 +194,10 @@ class Update(Scheduled):
     def save(self, *args, **kwargs):
         self.starts_at = self.compute_start()
         self.ends_at = self.compute_end()
+        from library.choosing import use_library_picture
+
         (previous_renditions,) = stored_values(self, "image_renditions") or ({},)
-        if self.image and not self.image._committed:
-            self.image, self.image_renditions = store_renditions(self.image, self.slug)
-        elif not self.image:
-            self.image_renditions = {}
+        use_library_picture(self)
         super().save(*args, **kwargs)
         # The image field names one of the renditions, so these are every file it had.
         stale = rendition_names(previous_renditions) - rendition_names(self.image_renditions)
@@ -222,7 +233,12 @@ class Update(Scheduled):
                 if time is not None and (problem := local_time_problem(day, time, self.time_zone)):
                     errors.setdefault(field, problem)
         alt_field = build_localized_fieldname("image_alt", settings.LANGUAGE_CODE)
-        if self.image and not self.image_decorative and not getattr(self, alt_field, ""):
+        described = getattr(self, alt_field, "") or (
+            getattr(self.picture, build_localized_fieldname("alt", settings.LANGUAGE_CODE))
+            if self.picture_id
+            else ""
+        )
+        if (self.image or self.picture_id) and not self.image_decorative and not described:
             errors[alt_field] = _(
                 "Describe the image for people who cannot see it, or tick "
                 "“the image is decorative” if it adds nothing to the text."
@@ -308,13 +324,13 @@ class Update(Scheduled):
 ZONE_CITIES = {"Europe/Zurich": _("Geneva")}
 
 
-def store_renditions(upload, slug):
+def store_renditions(upload, slug, folder="updates/renditions"):
     """Make and store every rendition of a new upload; the master kept is the largest JPEG."""
     stem = (slug or "update")[:50]  # the stored names stay well within the field's length
     files, info = make_renditions(upload, stem)
     storage = default_storage
     for file in files:
-        stored = storage.save(f"updates/renditions/{file.name}", file)
+        stored = storage.save(f"{folder}/{file.name}", file)
         for entries in info["sources"].values():
             for entry in entries:
                 if entry[1] == file.name:
