@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from genmig.labels import label_in_language
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -302,6 +304,9 @@ LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = label_in_language
+# One format for dates and times per language, everywhere in the admin.
+FORMAT_MODULE_PATH = ["genmig.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,10 +1,9 @@
-import zoneinfo
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.shortcuts import redirect
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -14,6 +13,7 @@ from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilt
 from .editing import LanguageFormMixin, ScheduleAdminMixin
 from .history import HistoryAdmin
 from .models import LinkCheck, Page, Resource, SiteSettings, Update
+from .time_zones import time_zone_choices
 
 
 class ContentAdmin(HistoryAdmin, TranslationAdmin):
@@ -56,7 +56,15 @@ class PublishActionsMixin:
 class PageAdmin(
     AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
 ):
-    list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
+    list_display = [
+        "title",
+        "menu_name",
+        "address",
+        "published",
+        "show_in_nav",
+        "nav_position",
+        "updated",
+    ]
     list_display_links = ["title"]
     list_editable = ["nav_position"]
     list_filter = ["published", "show_in_nav"]
@@ -70,14 +78,19 @@ class PageAdmin(
             {"fields": ["show_in_nav", "nav_position", "nav_title"]},
         ),
         (
-            _("Address and history"),
+            _("Web address (slug) and history"),
             {"classes": ["collapse"], "fields": ["slug", "updated"]},
         ),
     ]
 
-    @admin.display(description=_("address"), ordering="slug")
+    @admin.display(description=_("web address"), ordering="slug")
     def address(self, obj):
         return obj.get_absolute_url()
+
+    @admin.display(description=_("menu label"), ordering="nav_title")
+    def menu_name(self, obj):
+        """What the menu shows: the menu label, else the title; nothing when not in it."""
+        return (obj.nav_title or obj.title) if obj.show_in_nav else "—"
 
 
 @admin.register(Resource)
@@ -104,7 +117,7 @@ class ResourceAdmin(
 class UpdateForm(forms.ModelForm):
     time_zone = forms.TypedChoiceField(
         label=_("time zone"),
-        choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
+        choices=time_zone_choices,
         initial="Europe/Zurich",
         help_text=Update._meta.get_field("time_zone").help_text,
     )
@@ -142,7 +155,7 @@ class UpdateAdmin(
             },
         ),
         (_("Lead image"), {"fields": ["image", "image_alt", "image_decorative"]}),
-        (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
+        (_("Web address (slug)"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
     @admin.display(description=_("image"))
@@ -155,7 +168,9 @@ class UpdateAdmin(
     @admin.display(description=_("starts"), ordering="starts_at")
     def start(self, obj):
         start = obj.local_start
-        return f"{start:%Y-%m-%d %H:%M} {obj.time_zone}" if start else "—"
+        if not start:
+            return "—"
+        return f"{formats.date_format(start, 'DATETIME_FORMAT')} {obj.time_zone}"
 
 
 @admin.register(SiteSettings)

@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+
+from genmig.formats import admin_datetime
 
 from .markdown import render_markdown
 from .models import Scheduled
@@ -40,9 +42,7 @@ def expiring_soon(now=None):
     return Q(published=True, unpublish_at__gt=now, unpublish_at__lte=now + SOON)
 
 
-def admin_time(value):
-    """A time as the admin shows it: in the admin's time zone (activated for the admin)."""
-    return formats.date_format(timezone.localtime(value), "j M Y, H:i")
+admin_time = admin_datetime
 
 
 class VisibilityFilter(admin.SimpleListFilter):

@@ -37,7 +37,7 @@ class PartnerAdmin(
         (None, {"fields": ["name", "role", "type", "country", "website", "description"]}),
         (_("Logo"), {"fields": ["logo"]}),
         (_("Publishing"), {"fields": ["published", "position", "joined"]}),
-        (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
+        (_("Web address (slug)"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
     @admin.display(description=_("logo"))
