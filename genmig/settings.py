@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address: /fr/..., /es/..., English unprefixed.
     "django.middleware.locale.LocaleMiddleware",
+    # The admin follows the language its switch stored, else the browser's.
+    "genmig.admin_language.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

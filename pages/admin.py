@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
+from .admin_lists import LabelledListEditsMixin
 from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
 from .editing import LanguageFormMixin, ScheduleAdminMixin
 from .history import HistoryAdmin
@@ -16,7 +17,7 @@ from .models import LinkCheck, Page, Resource, SiteSettings, Update
 from .time_zones import time_zone_choices
 
 
-class ContentAdmin(HistoryAdmin, TranslationAdmin):
+class ContentAdmin(LabelledListEditsMixin, HistoryAdmin, TranslationAdmin):
     """The admin of editors' content: translated fields, every version kept and restorable."""
 
     def get_list_filter(self, request):
@@ -57,15 +58,14 @@ class PageAdmin(
     AudienceViewsMixin, ScheduleAdminMixin, LanguageFormMixin, PublishActionsMixin, ContentAdmin
 ):
     list_display = [
-        "title",
+        "title_and_address",
         "menu_name",
-        "address",
         "published",
         "show_in_nav",
         "nav_position",
         "updated",
     ]
-    list_display_links = ["title"]
+    list_display_links = ["title_and_address"]
     list_editable = ["nav_position"]
     list_filter = ["published", "show_in_nav"]
     search_fields = ["title", "summary", "body"]
@@ -83,9 +83,9 @@ class PageAdmin(
         ),
     ]
 
-    @admin.display(description=_("web address"), ordering="slug")
-    def address(self, obj):
-        return obj.get_absolute_url()
+    @admin.display(description=_("title and web address"), ordering="title")
+    def title_and_address(self, obj):
+        return format_html("{}<small>{}</small>", obj.title, obj.get_absolute_url())
 
     @admin.display(description=_("menu label"), ordering="nav_title")
     def menu_name(self, obj):
