@@ -8,12 +8,15 @@ language. Public pages keep following their address alone.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 UNPREFIXED_ADMIN = re.compile(r"^/admin/")
 
@@ -34,3 +37,13 @@ class AdminLanguageMiddleware:
                     patch_vary_headers(response, ["Accept-Language", "Cookie"])
                     return response
         return self.get_response(request)
+
+
+@require_POST
+def switch_language(request):
+    """Django's set_language (the cookie, then the same page in the chosen language), with
+    the page's address read in its own language: Django reads it in the language of the
+    request, which knows no /fr/ address when the choice so far was English."""
+    path = urlsplit(request.POST.get("next", "")).path
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        return set_language(request)

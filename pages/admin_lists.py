@@ -17,6 +17,8 @@ class LabelledListEditsMixin:
                 super().__init__(*args, **kwargs)
                 for name, field in self.fields.items():
                     if name in editable:
+                        # The list shows no help text for aria-describedby to point at.
+                        field.help_text = ""
                         field.widget.attrs["aria-label"] = gettext("%(field)s of “%(item)s”") % {
                             "field": capfirst(field.label),
                             "item": self.instance,

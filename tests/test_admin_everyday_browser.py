@@ -105,7 +105,9 @@ def look_at(tab, name, pages_seen):
         if report := axe_violations(tab):
             reports.append(f"{name} at {width} px:\n{report}")
     tab.set_viewport_size({"width": 1280, "height": 900})
-    (pages_seen / f"{name}.html").write_text(tab.content(), encoding="utf-8")
+    # The HTML as the server sent it (the live DOM holds what Django's scripts add).
+    html = tab.request.get(tab.url).text()
+    (pages_seen / f"{name}.html").write_text(html, encoding="utf-8")
     return reports
 
 
