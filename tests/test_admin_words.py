@@ -10,12 +10,20 @@ from urllib.parse import unquote
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pages.models import Page, Update
 from tests.helpers import tags
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A request for /fr/ or /es/ leaves its language active in the thread: later tests
+    that build text outside a request would get it."""
+    yield
+    translation.activate("en")
 
 
 def labels(html):

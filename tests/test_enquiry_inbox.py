@@ -167,7 +167,7 @@ def test_reply_opens_the_mail_program_with_address_subject_and_quoted_message(ha
     assert "%2B" in parts.path  # "+" would read as a space
     assert " " not in link and "\n" not in link
     query = parse_qs(parts.query)
-    assert query["subject"] == ["Re: votre demande à GenMig (Partenariat)"]
+    assert query["subject"] == ["Re : votre demande à GenMig (Partenariat)"]
     body = query["body"][0]
     assert "\r\n> Bonjour,\r\n> nous aimerions & vous parler.\r\n" in body
     assert "Amina Diallo a écrit" in body
