@@ -140,6 +140,8 @@ def test_the_switch_keeps_the_choice_over_the_browser_language(content_editor_cl
     buttons = {b["value"]: b for b in tags(switch, "button") if b.get("name") == "language"}
     assert set(buttons) == {"en", "fr"}  # the current one is not a button
     assert "Español</span>" in switch
+    # Each language under its own name, whatever the admin's language.
+    assert ">English</button>" in switch and ">Français</button>" in switch
     chosen = content_editor_client.post(
         "/i18n/setlang/", {"language": "en", "next": "/es/admin/pages/page/?published__exact=1"}
     )
