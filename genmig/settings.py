@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from genmig.labels import label_in_language
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language comes from the address: /fr/..., /es/..., English unprefixed.
     "django.middleware.locale.LocaleMiddleware",
+    # The admin follows the language its switch stored, else the browser's.
+    "genmig.admin_language.AdminLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -305,6 +309,9 @@ LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = label_in_language
+# One format for dates and times per language, everywhere in the admin.
+FORMAT_MODULE_PATH = ["genmig.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

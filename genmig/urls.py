@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from genmig.admin import personal_data_view
+from genmig.admin_language import switch_language
 from genmig.query import page_number, reads_query
 from genmig.staff.views_factors import PasskeySignInView
 from genmig.staff.views_oidc import CallbackView
@@ -26,6 +27,8 @@ urlpatterns = [
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    # The admin's language switch: stores the choice, then shows the page in that language.
+    path("i18n/setlang/", switch_language, name="set_language"),
     # The redirect URI registered at the provider: one address, whatever the language.
     path("admin/oidc/callback/", CallbackView.as_view(), name="staff_oidc_callback"),
     # Passkeys: django-otp-webauthn's steps; its last sign-in step records the sign-in.

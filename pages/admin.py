@@ -1,11 +1,9 @@
-import zoneinfo
-
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,13 +13,15 @@ from modeltranslation.admin import TranslationAdmin
 from drafts.editing import DraftAdminMixin
 from library.forms import KeepUploadsMixin, ThumbnailFileWidget
 
+from .admin_lists import LabelledListEditsMixin
 from .attention import AudienceViewsMixin, MissingLanguageFilter, NotUpdatedFilter
 from .editing import LanguageFormMixin, ScheduleAdminMixin
 from .history import HistoryAdmin
 from .models import LinkCheck, Page, Resource, Scheduled, SiteSettings, Update
+from .time_zones import time_zone_choices
 
 
-class ContentAdmin(HistoryAdmin, TranslationAdmin):
+class ContentAdmin(LabelledListEditsMixin, HistoryAdmin, TranslationAdmin):
     """The admin of editors' content: translated fields, every version kept and restorable."""
 
     def get_list_filter(self, request):
@@ -94,8 +94,15 @@ class PageAdmin(
     PublishActionsMixin,
     ContentAdmin,
 ):
-    list_display = ["title", "address", "published", "show_in_nav", "nav_position", "updated"]
-    list_display_links = ["title"]
+    list_display = [
+        "title_and_address",
+        "menu_name",
+        "published",
+        "show_in_nav",
+        "nav_position",
+        "updated",
+    ]
+    list_display_links = ["title_and_address"]
     list_editable = ["nav_position"]
     list_filter = ["published", "show_in_nav"]
     search_fields = ["title", "summary", "body"]
@@ -108,14 +115,19 @@ class PageAdmin(
             {"fields": ["show_in_nav", "nav_position", "nav_title"]},
         ),
         (
-            _("Address and history"),
+            _("Web address (slug) and history"),
             {"classes": ["collapse"], "fields": ["slug", "updated"]},
         ),
     ]
 
-    @admin.display(description=_("address"), ordering="slug")
-    def address(self, obj):
-        return obj.get_absolute_url()
+    @admin.display(description=_("title and web address"), ordering="title")
+    def title_and_address(self, obj):
+        return format_html("{}<small>{}</small>", obj.title, obj.get_absolute_url())
+
+    @admin.display(description=_("menu label"), ordering="nav_title")
+    def menu_name(self, obj):
+        """What the menu shows: the menu label, else the title; nothing when not in it."""
+        return (obj.nav_title or obj.title) if obj.show_in_nav else "—"
 
 
 class ResourceForm(KeepUploadsMixin, forms.ModelForm):
@@ -158,7 +170,7 @@ class UpdateForm(KeepUploadsMixin, forms.ModelForm):
 
     time_zone = forms.TypedChoiceField(
         label=_("time zone"),
-        choices=lambda: [(name, name) for name in sorted(zoneinfo.available_timezones())],
+        choices=time_zone_choices,
         initial="Europe/Zurich",
         help_text=Update._meta.get_field("time_zone").help_text,
     )
@@ -215,7 +227,7 @@ class UpdateAdmin(
             _("Lead image"),
             {"fields": ["picture", "image", "image_alt", "image_decorative"]},
         ),
-        (_("Address"), {"classes": ["collapse"], "fields": ["slug"]}),
+        (_("Web address (slug)"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
 
     @admin.display(description=_("image"))
@@ -228,7 +240,9 @@ class UpdateAdmin(
     @admin.display(description=_("starts"), ordering="starts_at")
     def start(self, obj):
         start = obj.local_start
-        return f"{start:%Y-%m-%d %H:%M} {obj.time_zone}" if start else "—"
+        if not start:
+            return "—"
+        return f"{formats.date_format(start, 'DATETIME_FORMAT')} {obj.time_zone}"
 
 
 @admin.register(SiteSettings)

@@ -215,6 +215,14 @@ class Enquiry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    note = models.TextField(
+        _("internal note"),
+        blank=True,
+        help_text=_(
+            "For the GenMig team only: what was done, who answers, what to follow up. Never "
+            "sent to the person who wrote; included when they ask for a copy of their data."
+        ),
+    )
 
     delivery_status = models.CharField(
         _("notification email"),

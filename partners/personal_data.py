@@ -57,6 +57,7 @@ def export_enquiries(email):
             "message": enquiry.message,
             "language": enquiry.language,
             "status": enquiry.status,
+            "internal_note": enquiry.note,
             "status_changed_at": enquiry.status_changed_at
             and enquiry.status_changed_at.isoformat(),
             "notification": {

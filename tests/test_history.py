@@ -86,7 +86,7 @@ def test_each_save_keeps_a_version_with_every_language_who_and_the_change_messag
     assert version.field_dict["title_en"] == page.title_en
     assert version.revision.user == editor
     assert version.revision.get_comment() == LogEntry.objects.get().get_change_message()
-    assert "Title [fr]" in version.revision.get_comment()
+    assert "Title (French)" in version.revision.get_comment()
 
 
 @pytest.mark.parametrize("model", [Page, Partner, Benefit, Resource, Update, SiteSettings])

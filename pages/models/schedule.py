@@ -68,7 +68,7 @@ def admin_zone_name():
 def admin_time(value):
     """A time as the admin shows it: in the admin's time zone, wherever it is said."""
     zone = zoneinfo.ZoneInfo(settings.ADMIN_TIME_ZONE)
-    return formats.date_format(timezone.localtime(value, zone), "j M Y, H:i")
+    return formats.date_format(timezone.localtime(value, zone), "DATETIME_FORMAT")
 
 
 class PublishedQuerySet(models.QuerySet):

@@ -1,0 +1,33 @@
+"""The time zones an editor chooses from for an event: the few IOM events use first, by the
+name of their city, then every other zone."""
+
+import zoneinfo
+
+from django.utils.translation import gettext, pgettext_lazy
+
+# Geneva (headquarters, whose zone is named after Zurich), then IOM's regional offices.
+COMMON_ZONES = [
+    ("Europe/Zurich", pgettext_lazy("city", "Geneva")),
+    ("America/New_York", pgettext_lazy("city", "New York")),
+    ("Europe/Brussels", pgettext_lazy("city", "Brussels")),
+    ("Europe/Vienna", pgettext_lazy("city", "Vienna")),
+    ("Africa/Dakar", pgettext_lazy("city", "Dakar")),
+    ("Africa/Nairobi", pgettext_lazy("city", "Nairobi")),
+    ("Africa/Johannesburg", pgettext_lazy("city", "Pretoria")),
+    ("Africa/Cairo", pgettext_lazy("city", "Cairo")),
+    ("Asia/Bangkok", pgettext_lazy("city", "Bangkok")),
+    ("America/Panama", pgettext_lazy("city", "Panama")),
+    ("America/Argentina/Buenos_Aires", pgettext_lazy("city", "Buenos Aires")),
+]
+
+
+def time_zone_choices():
+    """Grouped choices: the common zones ("Geneva (Europe/Zurich)"), then all the others,
+    each zone once, so that the chosen one is selected once."""
+    common = [(name, f"{city} ({name})") for name, city in COMMON_ZONES]
+    named = {name for name, _city in COMMON_ZONES}
+    others = [(name, name) for name in sorted(zoneinfo.available_timezones() - named)]
+    return [
+        (gettext("Where IOM events usually take place"), common),
+        (gettext("Every other time zone"), others),
+    ]
