@@ -88,7 +88,7 @@ def test_interface_and_content_are_translated(client):
     assert "L’écart entre les genres dans la migration" in french
     assert "1,5 point de pourcentage" in french
     spanish = client.get("/es/partners/").content.decode()
-    assert "Asociados de GenMig" in spanish
+    assert "Socios de GenMig" in spanish
     assert "Diálogos y debates multipartitos" in spanish
     assert "Inmigración, Refugiados y Ciudadanía de Canadá (IRCC)" in spanish
     home = client.get("/fr/").content.decode()

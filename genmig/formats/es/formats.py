@@ -1,0 +1,3 @@
+# "1 de diciembre de 2026".
+DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
