@@ -43,8 +43,8 @@ ALIASES = {
 
 
 def _plain(text):
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(text.replace("’", "'").lower().split())
+    text = unicodedata.normalize("NFKD", text.replace("’", "'")).encode("ascii", "ignore")
+    return " ".join(text.decode().lower().split())
 
 
 def country_code(text):
