@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from django.conf import settings
+from django.utils import translation
 from django_countries import countries
 
 # Names that mean no one country: such partners work worldwide or in several countries.
@@ -69,8 +71,12 @@ def country_code(text):
 
 
 def countries_named(text):
-    """The codes of the countries whose name, in the current language, contains `text`."""
+    """The codes of the countries whose name, in any of the site's languages, contains `text`."""
     plain = _plain(text or "")
     if len(plain) < 3:
         return []
-    return [code for code, name in countries if plain in _plain(str(name))]
+    codes = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            codes.update(code for code, name in countries if plain in _plain(str(name)))
+    return sorted(codes)

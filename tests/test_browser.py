@@ -377,7 +377,10 @@ def test_keyboard_journey_through_the_menu(live_server, open_tab, width):
         assert tab.url == live_server.url + path
         assert tab.locator("h1").inner_text() == heading
         # The link to the page being shown says so.
-        current = tab.get_by_role("navigation", name="Main").get_by_role("link", name=link_text)
+        # (Folded behind its button on narrow screens, the menu still says it.)
+        current = tab.get_by_role("navigation", name="Main", include_hidden=True).get_by_role(
+            "link", name=link_text, include_hidden=True
+        )
         assert current.get_attribute("aria-current") == "page"
 
 

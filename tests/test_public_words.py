@@ -19,7 +19,7 @@ def make_update(title, day, **fields):
     fields.setdefault("slug", title.lower().replace(" ", "-"))
     fields.setdefault("summary", "What happened.")
     fields.setdefault("published", True)
-    return Update.objects.create(title=title, date=day, **fields)
+    return Update.objects.create(title_en=title, date=day, **fields)
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def test_typed_country_names_are_read_as_codes(typed, code):
 )
 def test_partner_countries_are_named_in_the_visitors_language(client, prefix, name):
     Partner.objects.create(
-        name="Gender Lab", slug="gender-lab", type=PartnerType.RESEARCH, country="DE",
+        name_en="Gender Lab", slug="gender-lab", type=PartnerType.RESEARCH, country="DE",
         published=True,
     )  # fmt: skip
     html = client.get(f"{prefix}/partners/").content.decode()
@@ -167,7 +167,7 @@ def test_partners_are_found_by_their_country_in_the_visitors_language(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         Partner.objects.create(
-            name="Gender Lab", slug="gender-lab", type=PartnerType.RESEARCH, country="DE",
+            name_en="Gender Lab", slug="gender-lab", type=PartnerType.RESEARCH, country="DE",
             published=True,
         )  # fmt: skip
     assert "Gender Lab" in client.get("/es/search/", {"q": "Alemania"}).content.decode()
@@ -177,7 +177,7 @@ def test_partners_are_found_by_their_country_in_the_visitors_language(
 @pytest.mark.django_db
 def test_the_admin_offers_the_list_of_countries_and_finds_partners_by_country(staff_client):
     Partner.objects.create(
-        name="Gender Lab", slug="gender-lab", type=PartnerType.RESEARCH, country="KE",
+        name_en="Gender Lab", slug="gender-lab", type=PartnerType.RESEARCH, country="KE",
         published=True,
     )  # fmt: skip
     form = staff_client.get("/admin/partners/partner/add/").content.decode()
