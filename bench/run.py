@@ -225,7 +225,7 @@ def seed_and_measure(env):
                 name=f"Benchmark partner organization {n:03d}",
                 slug=f"benchmark-partner-{n:03d}",
                 type=types[n % len(types)],
-                country=("Kenya", "Mexico", "Philippines", "Global", "Canada")[n % 5],
+                country=("KE", "MX", "PH", "", "CA")[n % 5],
                 website=f"https://partner{n:03d}.example.org",
                 description="A research institution working on gender and migration.",
                 published=True,

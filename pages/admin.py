@@ -252,7 +252,10 @@ class SiteSettingsAdmin(LanguageFormMixin, ContentAdmin):
     formfield_overrides = PublishActionsMixin.formfield_overrides
     fieldsets = [
         (None, {"fields": ["contact_email", "newsletter_url"]}),
-        (_("Video on the Background page"), {"fields": ["video_url", "video_caption"]}),
+        (
+            _("Video on the Background page"),
+            {"fields": ["video_url", "video_caption", "embed_video"]},
+        ),
         (_("Social media"), {"fields": ["linkedin_url", "x_url", "youtube_url"]}),
     ]
 

@@ -3,22 +3,12 @@ name of their city, then every other zone."""
 
 import zoneinfo
 
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext
+
+from .dates import ZONE_CITIES
 
 # Geneva (headquarters, whose zone is named after Zurich), then IOM's regional offices.
-COMMON_ZONES = [
-    ("Europe/Zurich", pgettext_lazy("city", "Geneva")),
-    ("America/New_York", pgettext_lazy("city", "New York")),
-    ("Europe/Brussels", pgettext_lazy("city", "Brussels")),
-    ("Europe/Vienna", pgettext_lazy("city", "Vienna")),
-    ("Africa/Dakar", pgettext_lazy("city", "Dakar")),
-    ("Africa/Nairobi", pgettext_lazy("city", "Nairobi")),
-    ("Africa/Johannesburg", pgettext_lazy("city", "Pretoria")),
-    ("Africa/Cairo", pgettext_lazy("city", "Cairo")),
-    ("Asia/Bangkok", pgettext_lazy("city", "Bangkok")),
-    ("America/Panama", pgettext_lazy("city", "Panama")),
-    ("America/Argentina/Buenos_Aires", pgettext_lazy("city", "Buenos Aires")),
-]
+COMMON_ZONES = list(ZONE_CITIES.items())
 
 
 def time_zone_choices():

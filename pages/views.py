@@ -18,7 +18,8 @@ from partners.models import Partner
 
 from . import search
 from .calendar import calendar_for, calendar_name, calendar_window
-from .models import Page, Resource, Scheduled, Update
+from .models import Page, Resource, Scheduled, SiteSettings, Update
+from .video import EMBED_ORIGIN, embed_url
 
 HOME_LATEST = 3
 HOME_LOGOS = 12
@@ -69,6 +70,9 @@ class PreviewMixin:
             response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         if "draft_preview" in context:
             response["X-Robots-Tag"] = ROBOTS
+        if context.get("video_embed_url"):
+            # The one page that may show another site's frame, and only when editors chose it.
+            response._csp_update = {"frame-src": [EMBED_ORIGIN]}
         return response
 
 
@@ -95,6 +99,7 @@ class PageView(PreviewMixin, DetailView):
             context.update(home_sections())
         elif self.object.slug == "background":
             context["latest_resources"] = list(Resource.objects.published()[:3])
+            context["video_embed_url"] = embed_url(SiteSettings.for_request(self.request))
         elif self.object.slug == PRIVACY_SLUG:
             context["retention"] = retention_table()
         return context
@@ -126,6 +131,16 @@ class ResourceListView(TypeFilterMixin, ListView):
         if selected := self.selected_type():
             resources = resources.filter(type=selected)
         return resources
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Filters only for the types there are, and only when there is a choice to make.
+        present = set(
+            Resource.objects.published().order_by().values_list("type", flat=True).distinct()
+        )
+        choices = [(value, name) for value, name in self.type_choices if value in present]
+        context["type_choices"] = choices if len(choices) > 1 else ()
+        return context
 
 
 class UpdateListView(ListView):

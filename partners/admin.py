@@ -9,6 +9,7 @@ from pages.admin import ContentAdmin, PublishActionsMixin
 from pages.attention import AudienceViewsMixin
 from pages.editing import LanguageFormMixin, ScheduleAdminMixin
 
+from .countries import countries_named
 from .enquiry_admin import EnquiryAdmin  # noqa: F401 (registered on import)
 from .logos import FORMAT_MESSAGE
 from .models import Benefit, Partner
@@ -27,7 +28,7 @@ class PartnerAdmin(
     list_display_links = ["logo_preview", "name"]
     list_editable = ["position"]
     list_filter = ["type", "role", "published"]
-    search_fields = ["name", "country"]
+    search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
@@ -43,6 +44,14 @@ class PartnerAdmin(
         (_("Publishing"), {"fields": ["published", "position", "joined"]}),
         (_("Web address (slug)"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # A country is stored as its code; editors search it by its name, in their language.
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        codes = countries_named(search_term)
+        if codes:
+            results |= queryset.filter(country__in=codes)
+        return results, duplicates
 
     @admin.display(description=_("logo"))
     def logo_preview(self, obj):

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from pages.files import delete_files_with_rows, delete_if_replaced, stored_file_name
 from pages.models import PublishedQuerySet, Scheduled
@@ -47,11 +48,14 @@ class Partner(Scheduled):
         choices=PartnerType.choices,
         help_text=_("Partners are grouped by this type on the partners page."),
     )
-    country = models.CharField(
-        _("country or region"),
-        max_length=100,
+    country = CountryField(
+        _("country"),
         blank=True,
-        help_text=_("Where the organization is based, for example “Kenya” or “Global”."),
+        blank_label=_("(none: global or several countries)"),
+        help_text=_(
+            "Where the organization is based. Visitors see the name in their language. Leave "
+            "empty for an organization that works worldwide."
+        ),
     )
     website = models.URLField(
         _("website"), blank=True, help_text=_("The full address, starting with https://.")

@@ -367,13 +367,20 @@ def test_keyboard_journey_through_the_menu(live_server, open_tab, width):
     assert skip["href"] == "#main"
 
     for link_text, path, heading in MENU_JOURNEY:
+        if width < 960:
+            # Narrow screens fold the menu behind its button, opened with the keyboard.
+            tab_to(tab, "Menu")
+            tab.keyboard.press("Enter")
         tab_to(tab, link_text)
         with tab.expect_navigation():
             tab.keyboard.press("Enter")
         assert tab.url == live_server.url + path
         assert tab.locator("h1").inner_text() == heading
         # The link to the page being shown says so.
-        current = tab.get_by_role("navigation", name="Main").get_by_role("link", name=link_text)
+        # (Folded behind its button on narrow screens, the menu still says it.)
+        current = tab.get_by_role("navigation", name="Main", include_hidden=True).get_by_role(
+            "link", name=link_text, include_hidden=True
+        )
         assert current.get_attribute("aria-current") == "page"
 
 

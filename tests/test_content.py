@@ -290,9 +290,8 @@ def test_site_settings_are_one_record_edited_in_admin(staff_client, client):
     assert 'href="mailto:genmig@iom.int"' in home
     assert 'href="https://linkedin.example.org/genmig"' in home
     background = client.get("/background/").content.decode()
-    assert '<a href="https://video.example.org/gap" rel="noopener">The gap in 3 minutes</a>' in (
-        background
-    )
+    assert 'class="video-card__link" href="https://video.example.org/gap"' in background
+    assert '<span class="video-card__title">The gap in 3 minutes</span>' in background
 
 
 # Search engines and sharing

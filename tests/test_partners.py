@@ -64,7 +64,7 @@ def test_published_partners_are_grouped_by_type_with_their_details(client):
     make_partner(
         name="Gender Lab",
         type=PartnerType.RESEARCH,
-        country="Kenya",
+        country="KE",
         description="Studies care work.",
         website="https://lab.example.org",
     )
@@ -132,7 +132,7 @@ def admin_form(**fields):
         "slug": "gender-lab",
         "role": "partner",
         "type": "research",
-        "country": "Kenya",
+        "country": "KE",
         "website": "https://lab.example.org",
         "description_en": "Studies care work.",
         "published": "on",
@@ -278,8 +278,8 @@ def test_logo_is_served_with_debug_off_and_a_long_cache(client, settings):
 
 @pytest.mark.django_db
 def test_partner_admin_list_has_preview_filters_and_search(staff_client):
-    make_partner(name="Gender Lab", country="Kenya", logo=image_upload())
-    make_partner(name="Migrant Aid", type=PartnerType.NGO, country="Peru")
+    make_partner(name="Gender Lab", country="KE", logo=image_upload())
+    make_partner(name="Migrant Aid", type=PartnerType.NGO, country="PE")
     html = staff_client.get("/admin/partners/partner/", {"q": "Kenya"}).content.decode()
     assert "Gender Lab" in html and "Migrant Aid" not in html
     assert 'class="logo-preview"' in html

@@ -138,7 +138,7 @@ def test_staff_preview_a_scheduled_item_marked_not_public_yet_and_private(client
     html = preview.content.decode()
     # Shown in headquarters' time: 08:00 UTC in January is 09:00 in Zurich.
     assert "Preview: not public yet. Visitors will see it from 14 January 2030, 09:00" in html
-    assert "Europe/Zurich" in html
+    assert "(Geneva time)" in html and "Europe/Zurich" not in html
     assert preview["Cache-Control"] == "private, no-cache"
     # Never stored for visitors: they still get a 404, before and after the preview.
     assert client.get(update.get_absolute_url()).status_code == 404

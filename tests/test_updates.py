@@ -126,7 +126,7 @@ def test_event_page_shows_start_end_and_place_in_its_zone_with_a_utc_note(
 def test_event_in_another_zone_names_its_offset(client):
     event = make_event(time_zone="America/Bogota", place="")
     html = client.get(event.get_absolute_url()).content.decode()
-    assert "Bogota time (UTC−05)" in html
+    assert "Bogotá time (UTC−05)" in html
     assert "that is 19:00–20:30 in Coordinated Universal Time" in html
 
 

@@ -2,6 +2,7 @@
 content (pages, resources, site settings), updates, the link check, the search index and the
 audience figures."""
 
+from ..dates import ZONE_CITIES
 from .audience import (
     AudienceDay,
     ImportedLog,
@@ -14,7 +15,7 @@ from .content import Page, Resource, SiteSettings
 from .links import LinkCheck, LinkCheckRun
 from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
 from .search import SearchDocument
-from .updates import ZONE_CITIES, Update, UpdateQuerySet, store_renditions
+from .updates import Update, UpdateQuerySet, store_renditions
 
 __all__ = [
     "AudienceDay",

@@ -226,6 +226,15 @@ class SiteSettings(models.Model):
             "gap in migration matters (3 minutes)”."
         ),
     )
+    embed_video = models.BooleanField(
+        _("play the video on the page"),
+        default=False,
+        help_text=_(
+            "Off: visitors see a card that links to the video, and the page asks nothing of "
+            "another site. On: a YouTube video plays in the page, from youtube-nocookie.com, "
+            "which receives the visitor's address when the page loads."
+        ),
+    )
     linkedin_url = models.URLField(_("LinkedIn page"), blank=True)
     x_url = models.URLField(_("X (Twitter) account"), blank=True)
     youtube_url = models.URLField(_("YouTube channel"), blank=True)
@@ -245,6 +254,13 @@ class SiteSettings(models.Model):
     @classmethod
     def load(cls):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings, read once for each request however many parts of the page ask."""
+        if not hasattr(request, "_site_settings"):
+            request._site_settings = cls.load()
+        return request._site_settings
 
     @property
     def social_links(self):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from ..dates import zone_city
 from ..files import (
     delete_files_after_commit,
     stored_values,
@@ -265,8 +266,7 @@ class Update(Scheduled):
     @property
     def zone_label(self):
         """The event's time zone as people say it: “Geneva time”, “Bogota time”."""
-        city = ZONE_CITIES.get(self.time_zone) or self.time_zone.rsplit("/", 1)[-1]
-        return _("%(city)s time") % {"city": city.replace("_", " ")}
+        return _("%(city)s time") % {"city": zone_city(self.time_zone)}
 
     @property
     def zone_abbreviation(self):
@@ -321,7 +321,6 @@ class Update(Scheduled):
 
 
 # How people name the time of a zone whose database name is another city's.
-ZONE_CITIES = {"Europe/Zurich": _("Geneva")}
 
 
 def store_renditions(upload, slug, folder="updates/renditions"):

@@ -44,13 +44,21 @@ def translated(obj, name, language):
     return getattr(obj, f"{name}_{settings.LANGUAGE_CODE}", "") or "", settings.LANGUAGE_CODE
 
 
+def country_name(partner, language):
+    """The partner's country as visitors of `language` read it ("Kenia" in Spanish)."""
+    if not partner.country:
+        return ""
+    with translation.override(language):
+        return str(partner.country.name)
+
+
 def document_fields(kind, obj, language):
     """(title, body, date, text language) of one item in one language."""
     title_field = "name" if kind == SearchDocument.Kind.PARTNER else "title"
     title, text_language = translated(obj, title_field, language)
     parts = []
     if kind == SearchDocument.Kind.PARTNER:
-        parts = [translated(obj, "description", text_language)[0], obj.country]
+        parts = [translated(obj, "description", text_language)[0], country_name(obj, language)]
         date = None
     elif kind == SearchDocument.Kind.RESOURCE:
         parts = [translated(obj, "summary", text_language)[0], obj.publisher, str(obj.year)]

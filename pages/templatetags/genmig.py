@@ -11,6 +11,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from genmig.query import page_address
+from pages import dates
 from pages.chart import female_share_chart
 
 register = template.Library()
@@ -96,3 +97,21 @@ def percent(value, decimals=1):
 def absolute_url(context, url):
     """An address as sharing tags need it: with scheme and host (kept if it has them)."""
     return context["request"].build_absolute_uri(url)
+
+
+@register.filter
+def long_date(value):
+    """A date as the current language writes it: “20 January 2027”, “1er décembre 2026”."""
+    return dates.long_date(value)
+
+
+@register.filter
+def long_datetime(value):
+    """A date and time as the current language writes them, in the current time zone."""
+    return dates.long_datetime(value)
+
+
+@register.filter
+def zone_city(zone):
+    """A time zone by its city, in the current language: “Geneva”, “Genève”, “Ginebra”."""
+    return dates.zone_city(zone)

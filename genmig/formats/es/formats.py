@@ -1,4 +1,5 @@
-DATE_FORMAT = "j N Y"
-DATETIME_FORMAT = "j N Y, H:i"
-SHORT_DATETIME_FORMAT = "j N Y, H:i"
+# "1 de diciembre de 2026".
+DATE_FORMAT = r"j \d\e F \d\e Y"
+DATETIME_FORMAT = r"j \d\e F \d\e Y, H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 TIME_FORMAT = "H:i"
