@@ -61,7 +61,7 @@ def leave_library(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("library", "0001_initial"),
-        ("pages", "0019_library_references"),
+        ("pages", "0021_library_references"),
     ]
 
     operations = [migrations.RunPython(move_into_library, leave_library)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("library", "0001_initial"),
-        ("pages", "0018_link_check_run"),
+        ("pages", "0020_link_check_run"),
     ]
 
     operations = [

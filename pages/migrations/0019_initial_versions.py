@@ -12,8 +12,8 @@ def initial_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0016_search_title_words_index"),
-        ("partners", "0012_cache_recent_submissions"),
+        ("pages", "0018_spanish_socios"),
+        ("partners", "0015_enquiry_note"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

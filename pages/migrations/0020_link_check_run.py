@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0017_initial_versions"),
+        ("pages", "0019_initial_versions"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0012_cache_recent_submissions"),
+        ("partners", "0014_partner_country_field"),
     ]
 
     operations = [
