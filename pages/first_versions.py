@@ -102,6 +102,9 @@ def record_creation(sender, instance, created, using, **kwargs):
     """An item created outside any revision (the admin has one) gets its first version."""
     if not created or not is_current(sender) or reversion.is_active():
         return
+    # The row as stored: an instance may hold values as they were given ("2024-03-08" for a
+    # date), which the database converts but the serializer cannot.
+    stored = sender._base_manager.using(using).get(pk=instance.pk)
     with reversion.create_revision(using=using):
         reversion.set_comment(ADDED)
-        reversion.add_to_revision(instance, model_db=using)
+        reversion.add_to_revision(stored, model_db=using)

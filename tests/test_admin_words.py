@@ -73,9 +73,9 @@ def test_the_pages_list_shows_the_menu_label_and_web_address_beside_the_title(
 @pytest.mark.parametrize(
     "prefix, when, starts",
     [
-        ("", "Scheduled for 20 Jan 2027, 14:05", "20 Jan 2027, 14:05 Europe/Zurich"),
-        ("/fr", "20 janv. 2027, 14:05", "20 janv. 2027, 14:05 Europe/Zurich"),
-        ("/es", "20 ene. 2027, 14:05", "20 ene. 2027, 14:05 Europe/Zurich"),
+        ("", "Scheduled for 20 January 2027, 14:05", "20 January 2027, 14:05 Europe/Zurich"),
+        ("/fr", "20 janvier 2027, 14:05", "20 janvier 2027, 14:05 Europe/Zurich"),
+        ("/es", "20 de enero de 2027, 14:05", "20 de enero de 2027, 14:05 Europe/Zurich"),
     ],
 )
 def test_one_date_format_per_language(content_editor_client, prefix, when, starts):

@@ -107,8 +107,8 @@ def test_a_save_that_touched_english_alone_names_english_alone(editor_client):
         nav_title_es=page.nav_title_es,
     )
     comment = oldest_first(page)[-1].revision.get_comment()
-    assert "[en]" in comment
-    assert "[fr]" not in comment and "[es]" not in comment
+    assert "(English)" in comment
+    assert "(French)" not in comment and "(Spanish)" not in comment
     # The comparison with the first version lists the English text alone too.
     initial = oldest_first(page)[0]
     compare = editor_client.get(f"/admin/pages/page/{page.pk}/history/{initial.pk}/")

@@ -56,7 +56,7 @@ def test_a_publishing_time_on_an_unpublished_item_is_refused_on_every_kind():
             item.full_clean()
         message = refused.value.message_dict["published"][0]
         assert "would stay a draft and never go live" in message, type(item)
-        assert "14 Jan 2030, 09:00, Geneva time" in message  # wherever it is said
+        assert "14 January 2030, 09:00, Geneva time" in message  # wherever it is said
     for item in one_of_each(published=True, publish_at=LAUNCH):
         item.full_clean()  # published: it goes live then
     for item in one_of_each(published=False, publish_at=ENDED):
@@ -78,7 +78,7 @@ def test_the_form_says_what_would_happen_and_saves_nothing(staff_client):
     assert response.status_code == 200
     page = html_module.unescape(response.content.decode())
     assert (
-        "A publishing time is set (14 Jan 2030, 09:00, Geneva time) but “Published” is not "
+        "A publishing time is set (14 January 2030, 09:00, Geneva time) but “Published” is not "
         "ticked: the item would stay a draft and never go live." in page
     )
     assert not Update.objects.filter(slug="launch").exists()
@@ -103,7 +103,7 @@ def test_publishing_in_bulk_says_which_items_wait_for_their_time(staff_client):
     waiting.refresh_from_db()
     assert waiting.schedule_state() == Scheduled.State.SCHEDULED
     listed = staff_client.get("/admin/pages/update/").content.decode()
-    assert "Scheduled for 14 Jan 2030, 09:00" in listed
+    assert "Scheduled for 14 January 2030, 09:00" in listed
 
 
 def test_unpublishing_in_bulk_empties_a_publishing_time_still_to_come(staff_client):
@@ -167,8 +167,8 @@ def test_each_state_is_said_at_the_top_of_the_change_form(staff_client):
         "/updates/draft-one/",
     )
     assert status_of(staff_client, scheduled) == (
-        "Scheduled for 14 Jan 2030, 09:00 (Geneva time) Visitors do not see it yet. They stop "
-        f"seeing it on 14 Jan 2031, 09:00. {preview}",
+        "Scheduled for 14 January 2030, 09:00 (Geneva time) Visitors do not see it yet. They stop "
+        f"seeing it on 14 January 2031, 09:00. {preview}",
         "/updates/launch/",
     )
     assert status_of(staff_client, public) == (
@@ -176,10 +176,10 @@ def test_each_state_is_said_at_the_top_of_the_change_form(staff_client):
         "/updates/public-one/",
     )
     assert status_of(staff_client, until)[0] == (
-        "Public Visitors see it until 14 Jan 2030, 09:00 (Geneva time). View it on the site"
+        "Public Visitors see it until 14 January 2030, 09:00 (Geneva time). View it on the site"
     )
     assert status_of(staff_client, expired) == (
-        f"Expired since 2 Mar 2020, 18:00 (Geneva time) Visitors no longer see it. {preview}",
+        f"Expired since 2 March 2020, 18:00 (Geneva time) Visitors no longer see it. {preview}",
         "/updates/old-call/",
     )
     # The preview link opens the item for staff, and only for staff.
@@ -213,7 +213,7 @@ def test_a_draft_with_a_publishing_time_says_it_takes_effect_only_once_published
     stuck = update("Stuck", published=False, publish_at=LAUNCH)
     text, _link = status_of(staff_client, stuck)
     assert text.startswith(
-        "Draft Visitors do not see it. Its publishing time (14 Jan 2030, 09:00, Geneva time) "
+        "Draft Visitors do not see it. Its publishing time (14 January 2030, 09:00, Geneva time) "
         "takes effect only once it is marked published."
     )
 
@@ -227,8 +227,8 @@ def test_the_status_line_speaks_the_editors_language(staff_client):
     scheduled = update("Launch", publish_at=LAUNCH)
     opts = scheduled._meta
     for prefix, expected in (
-        ("/fr", "Programmé pour le 14 Jan 2030, 09:00 (heure de Genève)"),
-        ("/es", "Programado para el 14 Ene 2030, 09:00 (hora de Ginebra)"),
+        ("/fr", "Programmé pour le 14 janvier 2030, 09:00 (heure de Genève)"),
+        ("/es", "Programado para el 14 de enero de 2030, 09:00 (hora de Ginebra)"),
     ):
         page = staff_client.get(
             f"{prefix}/admin/{opts.app_label}/{opts.model_name}/{scheduled.pk}/change/"

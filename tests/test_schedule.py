@@ -274,8 +274,8 @@ def test_admin_lists_say_scheduled_for_and_expired(staff_client):
     make_update("Old call", unpublish_at=datetime.datetime(2020, 3, 2, 17, tzinfo=datetime.UTC))
     make_update("Draft one", published=False)
     html = staff_client.get("/admin/pages/update/").content.decode()
-    assert "Scheduled for 14 Jan 2030, 09:00" in html
-    assert "Expired 2 Mar 2020, 18:00" in html
+    assert "Scheduled for 14 January 2030, 09:00" in html
+    assert "Expired 2 March 2020, 18:00" in html
     assert "visibility-draft" in html
     scheduled = staff_client.get("/admin/pages/update/?visibility=scheduled").content.decode()
     assert "Launch" in scheduled and "Old call" not in scheduled
@@ -283,7 +283,7 @@ def test_admin_lists_say_scheduled_for_and_expired(staff_client):
     assert "Old call" in expired and "Launch" not in expired
     make_items("listed", publish_at=datetime.datetime(2030, 1, 14, 8, tzinfo=datetime.UTC))
     for path in ("/admin/pages/page/", "/admin/pages/resource/", "/admin/partners/partner/"):
-        assert "Scheduled for 14 Jan 2030, 09:00" in staff_client.get(path).content.decode(), path
+        assert "Scheduled for 14 January 2030, 09:00" in staff_client.get(path).content.decode(), path
 
 
 # As deployed: gunicorn workers sharing Redis, nothing run at the scheduled time
