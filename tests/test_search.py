@@ -52,7 +52,7 @@ def search(client, query, language="en", **params):
 
 
 def result_titles(html):
-    return re.findall(r'<h2 class="search-result__title"><a href="[^"]*">([^<]*)</a>', html)
+    return re.findall(r'<h2 class="search-result__title"[^>]*><a href="[^"]*">([^<]*)</a>', html)
 
 
 def status(html):
@@ -163,8 +163,11 @@ def test_text_not_yet_translated_is_found_in_english(client, language):
     make_update("Webinars on remittances", summary="Recordings of the webinars.")
     html = search(client, "webinar", language)
     assert result_titles(html) == ["Webinars on remittances"]
-    item = re.search(r'<li class="search-result"[^>]*>', html).group(0)
-    assert 'lang="en"' in item
+    item = re.search(r'<li class="search-result">.*?</li>', html, re.S).group(0)
+    assert '<h2 class="search-result__title" lang="en">' in item
+    assert '<p class="search-result__excerpt" lang="en">' in item
+    label = {"fr": "En anglais", "es": "En inglés"}[language]
+    assert f'<span class="tag tag--language">{label}</span>' in item
 
 
 @pytest.mark.django_db

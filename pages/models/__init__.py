@@ -13,7 +13,7 @@ from .audience import (
 from .content import Page, Resource, SiteSettings
 from .links import LinkCheck
 from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
-from .search import SearchDocument
+from .search import SearchDocument, SearchWord
 from .updates import ZONE_CITIES, Update, UpdateQuerySet, store_renditions
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Resource",
     "Scheduled",
     "SearchDocument",
+    "SearchWord",
     "SiteSettings",
     "Update",
     "UpdateQuerySet",

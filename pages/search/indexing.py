@@ -1,6 +1,7 @@
 """Indexing: one SearchDocument an item and language, kept in step with saves and deletes."""
 
 import html
+import re
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -11,8 +12,9 @@ from django.utils.html import strip_tags
 from genmig.cache import new_generation
 
 from ..markdown import render_markdown
-from ..models import Page, Resource, SearchDocument, Update
-from .query import CONTROL, POSTGRES_CONFIGS, stem_words
+from ..models import Page, Resource, SearchDocument, SearchWord, Update
+from .query import CONTROL, POSTGRES_CONFIGS, stem, stem_words
+from .spelling import vocabulary
 
 
 def kinds():
@@ -34,6 +36,34 @@ def kind_of(model):
 def plain(text):
     """Plain words of a text that may hold markup, without control characters."""
     return CONTROL.sub(" ", html.unescape(strip_tags(text or ""))).strip()
+
+
+# Elements that start or end a block of text: a heading, a paragraph, an item of a list, a
+# cell of a table, a quotation.
+BLOCK_TAG = re.compile(
+    r"</?(?:h[1-6]|p|li|ul|ol|dl|dt|dd|blockquote|pre|table|thead|tbody|tr|th|td|div|"
+    r"figure|figcaption|section|hr|br)\b[^>]*>",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?:;…]$")
+BLOCK_SEPARATOR = " · "
+
+
+def blocks(*texts):
+    """Plain text of texts that may hold markup (rendered Markdown), each block kept apart:
+    a block that ends a sentence is followed by a space, any other (a heading, an item of a
+    list) by " · ", so that "Heading" and "Text of an item" never run together."""
+    pieces = []
+    for text in texts:
+        for block in BLOCK_TAG.sub("\n", re.sub(r"\s+", " ", text or "")).split("\n"):
+            block = re.sub(r"\s+", " ", plain(block))
+            if block:
+                pieces.append(block)
+    return "".join(
+        piece
+        + ("" if i == len(pieces) - 1 else " " if SENTENCE_END.search(piece) else BLOCK_SEPARATOR)
+        for i, piece in enumerate(pieces)
+    )
 
 
 def translated(obj, name, language):
@@ -60,7 +90,7 @@ def document_fields(kind, obj, language):
         body = translated(obj, "body", text_language)[0]
         parts.append(render_markdown(body) if body else "")
         date = obj.date if kind == SearchDocument.Kind.UPDATE else None
-    return plain(title), plain("\n".join(p for p in parts if p)), date, text_language
+    return plain(title), blocks(*parts), date, text_language
 
 
 def build_documents(kind, obj):
@@ -100,11 +130,39 @@ def vector(title, body, language):
     )
 
 
+def add_words(documents, known=None):
+    """Add the words of the documents to the vocabulary of their searched language, with
+    their stems in the language of the text; `known`, the words already added, spares
+    sending them again."""
+    known = set() if known is None else known
+    words = {
+        (document.language, document.text_language, word)
+        for document in documents
+        for word in vocabulary(f"{document.title} {document.body}")
+    }
+    SearchWord.objects.bulk_create(
+        [
+            SearchWord(
+                language=language,
+                text_language=text_language,
+                word=word,
+                term=stem(word, text_language)[:40],
+            )
+            for language, text_language, word in sorted(words - known)
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    known |= words
+
+
 def index_object(obj):
     """Index (again) one page, update, resource or partner, in every language."""
     kind = kind_of(type(obj))
     SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
-    SearchDocument.objects.bulk_create(build_documents(kind, obj))
+    documents = build_documents(kind, obj)
+    SearchDocument.objects.bulk_create(documents)
+    add_words(documents)
 
 
 def unindex_object(model, pk):
@@ -114,17 +172,20 @@ def unindex_object(model, pk):
 def rebuild_index(batch_size=500):
     """Build the whole index anew from every item, published or not; returns the count."""
     SearchDocument.objects.all().delete()
-    count = 0
+    SearchWord.objects.all().delete()
+    count, known = 0, set()
     for kind, model in kinds().items():
         batch = []
         for obj in model.objects.order_by("pk").iterator(chunk_size=batch_size):
             batch.extend(build_documents(kind, obj))
             if len(batch) >= batch_size:
                 SearchDocument.objects.bulk_create(batch)
+                add_words(batch, known)
                 count += len(batch)
                 batch = []
         if batch:
             SearchDocument.objects.bulk_create(batch)
+            add_words(batch, known)
             count += len(batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # statistics for the planner: the table is new

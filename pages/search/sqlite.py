@@ -9,15 +9,15 @@ from django.db import connection
 
 from ..models import SearchDocument
 from . import results
-from .query import WORD, corrected, stem
+from .query import WORD, stem
 from .results import (
     MARK_END,
     MARK_START,
     Result,
     marked_excerpt,
-    published_filter,
     published_where,
 )
+from .spelling import NEAREST, most_edits, trigram_query
 
 
 class SqliteBackend:
@@ -131,13 +131,42 @@ class SqliteBackend:
             )
         return results, rows[0][-1] if rows else 0
 
-    def suggest(self, parsed, language):
-        titles = (
-            SearchDocument.objects.filter(language=language)
-            .filter(published_filter())
-            .values_list("title", flat=True)
+    def near_words(self, words, language):
+        """word -> the words of the vocabulary of `language` that some published item has,
+        sharing most trigrams with it, best first (the word itself first if it is there), in
+        one query."""
+        table = SearchDocument._meta.db_table
+        published_sql, published_params = published_where()
+        # Only constants and Django's compiled SQL go in the text; every value is a parameter.
+        found = (
+            f"EXISTS (SELECT 1 FROM {self.table} CROSS JOIN {table}"  # noqa: S608
+            f" ON {table}.id = {self.table}.rowid WHERE {self.table} MATCH '\"' || w.term || '\"'"
+            f" AND {table}.language = w.language AND {table}.text_language = w.text_language"
+            f" AND ({published_sql}))"
         )
-        return corrected(parsed.words, [w for title in titles for w in WORD.findall(title)])
+        parts, params = [], []
+        for i, word in enumerate(words):
+            parts.append(
+                "SELECT * FROM (SELECT %s AS i, -1e300 AS r, w.word FROM pages_searchword w"  # noqa: S608
+                f" WHERE w.language = %s AND w.word = %s AND {found} LIMIT 1)"
+            )
+            params += [i, language, word, *published_params]
+            parts.append(
+                "SELECT * FROM (SELECT %s AS i, t.rank AS r, w.word"  # noqa: S608
+                " FROM pages_searchword_trigrams t CROSS JOIN pages_searchword w"
+                " ON w.id = t.rowid WHERE pages_searchword_trigrams MATCH %s"
+                f" AND w.language = %s AND abs(length(w.word) - %s) <= %s AND {found}"
+                " ORDER BY t.rank LIMIT %s)"
+            )
+            params += [i, trigram_query(word), language, len(word), most_edits(word)]
+            params += [*published_params, NEAREST]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            rows = sorted(cursor.fetchall())
+        nearest = {word: [] for word in words}
+        for i, _rank, word in rows:
+            nearest[words[i]].append(word)
+        return nearest
 
 
 def excerpt(body, parsed, language, words=35):

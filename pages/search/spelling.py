@@ -1,0 +1,83 @@
+"""Spelling suggestions: the words of the indexed texts, and the nearest to a misspelling.
+
+Each searched language has a vocabulary (SearchWord: the words of its indexed texts, as
+written). A query that finds nothing has each of its words looked up there: the nearest
+words by trigrams (an index on either database, read best first, a few words a query word),
+then the nearest of those by edit distance, at most 1 for a short word and 2 for a longer one.
+"""
+
+import unicodedata
+
+from .query import WORD
+
+# The fewest letters of a word suggestions are made for, and of a word the vocabulary holds.
+SHORTEST = 3
+LONGEST = 40
+# Nearest words read from the trigram index for each word of a query.
+NEAREST = 20
+
+
+def words_of(text):
+    """The words of a text as the vocabulary holds them: lower-cased, letters only."""
+    for word in WORD.findall(unicodedata.normalize("NFC", text)):
+        word = word.lower()
+        if SHORTEST <= len(word) <= LONGEST and word.isalpha():
+            yield word
+
+
+def vocabulary(text):
+    return set(words_of(text))
+
+
+def most_edits(word):
+    return 1 if len(word) <= 5 else 2
+
+
+def distance(a, b, most):
+    """The edit distance of a and b (a letter added, left out, changed, or two swapped), or
+    most + 1 as soon as it is sure to be more than `most`."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        previous2, previous = previous, current
+    return min(previous[-1], most + 1)
+
+
+def trigram_query(word):
+    """An FTS5 query (trigram tokenizer) matching words that share a trigram with `word`:
+    each trigram quoted, letters only, so no operator can be injected."""
+    return " OR ".join(f'"{word[i : i + 3]}"' for i in range(len(word) - 2))
+
+
+def corrected(words, nearest):
+    """The query with each word missing from the vocabulary replaced by the nearest word in
+    `nearest` (word -> candidates read from the index, best first), or None."""
+    changed, suggestion = False, []
+    for word in words:
+        lowered = unicodedata.normalize("NFC", word).lower()
+        candidates = nearest.get(lowered, [])
+        if lowered not in nearest or lowered in candidates:
+            suggestion.append(word)
+            continue
+        most = most_edits(lowered)
+        scored = [(distance(lowered, c, most), i, c) for i, c in enumerate(candidates)]
+        best = min((s for s in scored if s[0] <= most), default=None)
+        if best:
+            changed = True
+            suggestion.append(best[2])
+        else:
+            suggestion.append(word)
+    return " ".join(suggestion) if changed else None
+
+
+def looked_up(words):
+    """The distinct query words worth looking up in the vocabulary."""
+    return list(dict.fromkeys(words_of(" ".join(words))))
