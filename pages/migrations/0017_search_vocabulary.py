@@ -10,18 +10,22 @@ POSTGRES = [
     "CREATE INDEX pages_searchword_trgm ON pages_searchword USING gist (word gist_trgm_ops)",
 ]
 POSTGRES_REVERSE = ["DROP INDEX IF EXISTS pages_searchword_trgm"]
+# The words with their ends marked ("^^word$"), so that a short word shares trigrams with
+# its misspellings; contentless, the words themselves being in pages_searchword.
 SQLITE = [
     "CREATE VIRTUAL TABLE pages_searchword_trigrams USING fts5("
-    "word, content='pages_searchword', content_rowid='id', tokenize='trigram')",
+    "word, content='', tokenize='trigram')",
     "CREATE TRIGGER pages_searchword_trigrams_insert AFTER INSERT ON pages_searchword BEGIN"
-    " INSERT INTO pages_searchword_trigrams(rowid, word) VALUES (new.id, new.word); END",
+    " INSERT INTO pages_searchword_trigrams(rowid, word) VALUES (new.id, '^^' || new.word || '$');"
+    " END",
     "CREATE TRIGGER pages_searchword_trigrams_delete AFTER DELETE ON pages_searchword BEGIN"
     " INSERT INTO pages_searchword_trigrams(pages_searchword_trigrams, rowid, word)"
-    " VALUES ('delete', old.id, old.word); END",
+    " VALUES ('delete', old.id, '^^' || old.word || '$'); END",
     "CREATE TRIGGER pages_searchword_trigrams_update AFTER UPDATE ON pages_searchword BEGIN"
     " INSERT INTO pages_searchword_trigrams(pages_searchword_trigrams, rowid, word)"
-    " VALUES ('delete', old.id, old.word);"
-    " INSERT INTO pages_searchword_trigrams(rowid, word) VALUES (new.id, new.word); END",
+    " VALUES ('delete', old.id, '^^' || old.word || '$');"
+    " INSERT INTO pages_searchword_trigrams(rowid, word) VALUES (new.id, '^^' || new.word || '$');"
+    " END",
 ]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS pages_searchword_trigrams_update",

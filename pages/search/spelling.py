@@ -52,9 +52,11 @@ def distance(a, b, most):
 
 
 def trigram_query(word):
-    """An FTS5 query (trigram tokenizer) matching words that share a trigram with `word`:
-    each trigram quoted, letters only, so no operator can be injected."""
-    return " OR ".join(f'"{word[i : i + 3]}"' for i in range(len(word) - 2))
+    """An FTS5 query (trigram tokenizer) matching words that share a trigram with `word`, its
+    ends marked as in the index ("^^word$"): each trigram quoted, and the word of letters
+    only, so no operator can be injected."""
+    marked = f"^^{word}$"
+    return " OR ".join(f'"{marked[i : i + 3]}"' for i in range(len(marked) - 2))
 
 
 def corrected(words, nearest):
