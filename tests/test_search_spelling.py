@@ -160,3 +160,10 @@ def test_excerpts_keep_headings_and_list_items_apart(client, language):
     excerpt = re.search(r'<p class="search-result__excerpt"[^>]*>(.*?)</p>', html, re.S).group(1)
     text = re.sub(r"<[^>]+>", "", excerpt)
     assert "send remittances home. Next steps · Survey of households · Training of staff" in text
+
+
+def test_the_vocabulary_is_no_content_of_pages():
+    """Emptying it is one statement, and marks no cached page stale."""
+    from genmig.cache import shown_on_pages
+
+    assert not shown_on_pages(SearchWord)

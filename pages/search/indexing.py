@@ -13,8 +13,8 @@ from genmig.cache import new_generation
 
 from ..markdown import render_markdown
 from ..models import Page, Resource, SearchDocument, SearchWord, Update
-from .query import CONTROL, POSTGRES_CONFIGS, stem, stem_words
-from .spelling import vocabulary
+from .query import CONTROL, POSTGRES_CONFIGS, stem
+from .spelling import lowered_words, vocabulary
 
 
 def kinds():
@@ -53,12 +53,9 @@ def blocks(*texts):
     """Plain text of texts that may hold markup (rendered Markdown), each block kept apart:
     a block that ends a sentence is followed by a space, any other (a heading, an item of a
     list) by " · ", so that "Heading" and "Text of an item" never run together."""
-    pieces = []
-    for text in texts:
-        for block in BLOCK_TAG.sub("\n", re.sub(r"\s+", " ", text or "")).split("\n"):
-            block = re.sub(r"\s+", " ", plain(block))
-            if block:
-                pieces.append(block)
+    marked = "\n".join(BLOCK_TAG.sub("\n", re.sub(r"\s+", " ", text)) for text in texts if text)
+    pieces = [piece.strip() for piece in plain(marked).split("\n")]
+    pieces = [piece for piece in pieces if piece]
     return "".join(
         piece
         + ("" if i == len(pieces) - 1 else " " if SENTENCE_END.search(piece) else BLOCK_SEPARATOR)
@@ -109,11 +106,14 @@ def build_documents(kind, obj):
             url=url[:300],
             date=date,
         )
+        title_words, body_words = lowered_words(document.title), lowered_words(body)
         if connection.vendor == "postgresql":
             document.vector = vector(document.title, body, text_language)
         else:
-            document.title_terms = " ".join(stem_words(title, text_language))
-            document.body_terms = " ".join(stem_words(body, text_language))
+            document.title_terms = " ".join(stem(w, text_language) for w in title_words)
+            document.body_terms = " ".join(stem(w, text_language) for w in body_words)
+        # Not stored with the document: added to the vocabulary (add_words).
+        document.words = vocabulary(title_words, body_words)
         documents.append(document)
     return documents
 
@@ -134,26 +134,25 @@ def add_words(documents, known=None):
     """Add the words of the documents to the vocabulary of their searched language, with
     their stems in the language of the text; `known`, the words already added, spares
     sending them again."""
-    known = set() if known is None else known
-    words = {
-        (document.language, document.text_language, word)
-        for document in documents
-        for word in vocabulary(f"{document.title} {document.body}")
-    }
-    SearchWord.objects.bulk_create(
-        [
+    known = {} if known is None else known
+    words = {}
+    for document in documents:
+        key = (document.language, document.text_language)
+        words.setdefault(key, set()).update(document.words)
+    new = []
+    for (language, text_language), found in sorted(words.items()):
+        seen = known.setdefault((language, text_language), set())
+        new += [
             SearchWord(
                 language=language,
                 text_language=text_language,
                 word=word,
                 term=stem(word, text_language)[:40],
             )
-            for language, text_language, word in sorted(words - known)
-        ],
-        batch_size=500,
-        ignore_conflicts=True,
-    )
-    known |= words
+            for word in sorted(found - seen)
+        ]
+        seen |= found
+    SearchWord.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
 
 
 def index_object(obj):
@@ -173,7 +172,7 @@ def rebuild_index(batch_size=500):
     """Build the whole index anew from every item, published or not; returns the count."""
     SearchDocument.objects.all().delete()
     SearchWord.objects.all().delete()
-    count, known = 0, set()
+    count, known = 0, {}
     for kind, model in kinds().items():
         batch = []
         for obj in model.objects.order_by("pk").iterator(chunk_size=batch_size):

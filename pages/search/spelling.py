@@ -17,16 +17,19 @@ LONGEST = 40
 NEAREST = 20
 
 
-def words_of(text):
-    """The words of a text as the vocabulary holds them: lower-cased, letters only."""
-    for word in WORD.findall(unicodedata.normalize("NFC", text)):
-        word = word.lower()
-        if SHORTEST <= len(word) <= LONGEST and word.isalpha():
-            yield word
+def lowered_words(text):
+    """The words of a text, lower-cased, in order."""
+    return [word.lower() for word in WORD.findall(unicodedata.normalize("NFC", text))]
 
 
-def vocabulary(text):
-    return set(words_of(text))
+def held(word):
+    """Whether the vocabulary holds a (lower-cased) word: letters only, not too short."""
+    return SHORTEST <= len(word) <= LONGEST and word.isalpha()
+
+
+def vocabulary(*word_lists):
+    """The distinct words of lists of lower-cased words that the vocabulary holds."""
+    return {word for word in set().union(*word_lists) if held(word)}
 
 
 def most_edits(word):
@@ -82,4 +85,4 @@ def corrected(words, nearest):
 
 def looked_up(words):
     """The distinct query words worth looking up in the vocabulary."""
-    return list(dict.fromkeys(words_of(" ".join(words))))
+    return list(dict.fromkeys(w for w in lowered_words(" ".join(words)) if held(w)))
