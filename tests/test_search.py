@@ -451,10 +451,13 @@ def test_the_index_uses_the_database_s_own_full_text_search(db):
             )
             definitions = " ".join(row[0] for row in cursor.fetchall())
             assert "USING gin (vector)" in definitions
-            assert "gist_trgm_ops" in definitions
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'pages_searchword'")
+            assert "gist_trgm_ops" in " ".join(row[0] for row in cursor.fetchall())
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_searchdocument_fts'")
             assert "fts5" in cursor.fetchone()[0]
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_searchword_trigrams'")
+            assert "tokenize='trigram'" in cursor.fetchone()[0]
 
 
 @pytest.mark.django_db

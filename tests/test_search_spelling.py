@@ -1,7 +1,9 @@
 """Site search: spelling suggestions from the indexed words, the advice when nothing is found,
 excerpts that keep blocks apart (on either database)."""
 
+import random
 import re
+import string
 
 import pytest
 from django.db import connection
@@ -9,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from pages.models import Page, SearchWord
-from pages.search import rebuild_index
+from pages.search import backend, rebuild_index
 from pages.search.spelling import distance
 from tests.test_search import make_update, result_titles, search, status
 
@@ -167,3 +169,32 @@ def test_the_vocabulary_is_no_content_of_pages():
     from genmig.cache import shown_on_pages
 
     assert not shown_on_pages(SearchWord)
+
+
+@pytest.mark.django_db
+def test_the_vocabulary_is_read_through_its_trigram_index_a_bounded_number_of_words(client):
+    make_update("Note", body="Remittances, care work and migration.")
+    chance = random.Random(7)
+    SearchWord.objects.bulk_create(
+        SearchWord(language="en", text_language="en", word=word, term=word)
+        for word in {
+            "".join(chance.choice(string.ascii_lowercase) for _ in range(chance.randint(4, 12)))
+            for _ in range(20_000)
+        }
+    )
+    sql, params = backend().near_words_sql(["remitances", "migraton"], "en")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE pages_searchword")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            # The published items are looked up for the nearest few words only.
+            nearest_first = "->  Limit.*\n.*->  Index Scan using pages_searchword_trgm"
+            assert len(re.findall(nearest_first, plan)) == 2, plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(row[-1] for row in cursor.fetchall())
+            # The published items are looked up for the nearest few words only (outside w).
+            assert plan.count("CO-ROUTINE w\nSCAN t VIRTUAL TABLE INDEX") == 2, plan
+    html = search(client, "remitances")
+    assert suggestion(html) == "Did you mean remittances?"

@@ -22,7 +22,7 @@ from .results import (
     marked_excerpt,
     published_where,
 )
-from .spelling import NEAREST, most_edits
+from .spelling import CANDIDATES, NEAREST, most_edits
 
 TABLE = SearchDocument._meta.db_table
 # Written as in migration 0012's index, so that the planner uses it.
@@ -138,10 +138,10 @@ class PostgresBackend:
         ]
         return results, rows[0][-1] if rows else 0
 
-    def near_words(self, words, language):
-        """word -> the words of the vocabulary of `language` that some published item has,
-        nearest to it by trigrams, best first (the word itself first if it is there), read
-        from the GiST index, in one query."""
+    def near_words_sql(self, words, language):
+        """One query: for each word, the words of the vocabulary of `language` that some
+        published item has, nearest to it by trigrams, best first (the word itself first if
+        it is there), read from the GiST index, at most NEAREST."""
         published_sql, published_params = published_where()
         config = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in POSTGRES_CONFIGS.items())
         found = (
@@ -152,14 +152,20 @@ class PostgresBackend:
         )
         parts, params = [], []
         for i, word in enumerate(words):
+            # The nearest CANDIDATES from the index first, then those a published item has.
             parts.append(
-                "(SELECT %s AS i, w.word <-> %s::text AS d, w.word FROM pages_searchword w"  # noqa: S608
-                f" WHERE w.language = %s AND abs(length(w.word) - %s) <= %s AND {found}"
-                " ORDER BY w.word <-> %s::text LIMIT %s)"
+                "(SELECT %s AS i, w.d, w.word FROM (SELECT language, text_language, word,"  # noqa: S608
+                " word <-> %s::text AS d FROM pages_searchword WHERE language = %s"
+                " AND abs(length(word) - %s) <= %s ORDER BY word <-> %s::text LIMIT %s) w"
+                f" WHERE {found} ORDER BY w.d LIMIT %s)"
             )
-            params += [i, word, language, len(word), most_edits(word), *published_params]
-            params += [word, NEAREST]
-        rows = sorted(self.execute(" UNION ALL ".join(parts), params))
+            params += [i, word, language, len(word), most_edits(word), word, CANDIDATES]
+            params += [*published_params, NEAREST]
+        return " UNION ALL ".join(parts), params
+
+    def near_words(self, words, language):
+        """word -> the words of near_words_sql, best first."""
+        rows = sorted(self.execute(*self.near_words_sql(words, language)))
         nearest = {word: [] for word in words}
         for i, _distance, word in rows:
             nearest[words[i]].append(word)

@@ -13,7 +13,9 @@ from .query import WORD
 # The fewest letters of a word suggestions are made for, and of a word the vocabulary holds.
 SHORTEST = 3
 LONGEST = 40
-# Nearest words read from the trigram index for each word of a query.
+# Nearest words read from the trigram index for each word of a query, and of those, the
+# nearest that a published item has.
+CANDIDATES = 50
 NEAREST = 20
 
 

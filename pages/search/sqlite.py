@@ -17,7 +17,7 @@ from .results import (
     marked_excerpt,
     published_where,
 )
-from .spelling import NEAREST, most_edits, trigram_query
+from .spelling import CANDIDATES, NEAREST, most_edits, trigram_query
 
 
 class SqliteBackend:
@@ -131,10 +131,10 @@ class SqliteBackend:
             )
         return results, rows[0][-1] if rows else 0
 
-    def near_words(self, words, language):
-        """word -> the words of the vocabulary of `language` that some published item has,
-        sharing most trigrams with it, best first (the word itself first if it is there), in
-        one query."""
+    def near_words_sql(self, words, language):
+        """One query: for each word, the words of the vocabulary of `language` that some
+        published item has, sharing most trigrams with it, best first (the word itself first
+        if it is there), at most NEAREST."""
         table = SearchDocument._meta.db_table
         published_sql, published_params = published_where()
         # Only constants and Django's compiled SQL go in the text; every value is a parameter.
@@ -151,17 +151,23 @@ class SqliteBackend:
                 f" WHERE w.language = %s AND w.word = %s AND {found} LIMIT 1)"
             )
             params += [i, language, word, *published_params]
+            # The CANDIDATES sharing most trigrams first, then those a published item has.
             parts.append(
-                "SELECT * FROM (SELECT %s AS i, t.rank AS r, w.word"  # noqa: S608
-                " FROM pages_searchword_trigrams t CROSS JOIN pages_searchword w"
-                " ON w.id = t.rowid WHERE pages_searchword_trigrams MATCH %s"
-                f" AND w.language = %s AND abs(length(w.word) - %s) <= %s AND {found}"
-                " ORDER BY t.rank LIMIT %s)"
+                "SELECT * FROM (SELECT %s AS i, w.r, w.word FROM (SELECT t.rank AS r,"  # noqa: S608
+                " v.language, v.text_language, v.word, v.term FROM pages_searchword_trigrams t"
+                " CROSS JOIN pages_searchword v ON v.id = t.rowid"
+                " WHERE pages_searchword_trigrams MATCH %s AND v.language = %s"
+                " AND abs(length(v.word) - %s) <= %s ORDER BY t.rank LIMIT %s) w"
+                f" WHERE {found} ORDER BY w.r LIMIT %s)"
             )
             params += [i, trigram_query(word), language, len(word), most_edits(word)]
-            params += [*published_params, NEAREST]
+            params += [CANDIDATES, *published_params, NEAREST]
+        return " UNION ALL ".join(parts), params
+
+    def near_words(self, words, language):
+        """word -> the words of near_words_sql, best first."""
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), params)
+            cursor.execute(*self.near_words_sql(words, language))
             rows = sorted(cursor.fetchall())
         nearest = {word: [] for word in words}
         for i, _rank, word in rows:
