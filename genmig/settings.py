@@ -175,6 +175,7 @@ PAGE_CACHE_IGNORED_MODELS = [
     "pages.LinkCheckRun",
     # The search index: a rebuild marks pages stale itself (pages/search/indexing.py).
     "pages.SearchDocument",
+    "pages.SearchWord",
 ]
 
 # Every saved version of editors' content is kept this many days; `manage.py prune_versions`

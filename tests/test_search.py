@@ -52,7 +52,7 @@ def search(client, query, language="en", **params):
 
 
 def result_titles(html):
-    return re.findall(r'<h2 class="search-result__title"><a href="[^"]*">([^<]*)</a>', html)
+    return re.findall(r'<h2 class="search-result__title"[^>]*><a href="[^"]*">([^<]*)</a>', html)
 
 
 def status(html):
@@ -163,8 +163,11 @@ def test_text_not_yet_translated_is_found_in_english(client, language):
     make_update("Webinars on remittances", summary="Recordings of the webinars.")
     html = search(client, "webinar", language)
     assert result_titles(html) == ["Webinars on remittances"]
-    item = re.search(r'<li class="search-result"[^>]*>', html).group(0)
-    assert 'lang="en"' in item
+    item = re.search(r'<li class="search-result">.*?</li>', html, re.S).group(0)
+    assert '<h2 class="search-result__title" lang="en">' in item
+    assert '<p class="search-result__excerpt" lang="en">' in item
+    label = {"fr": "En anglais", "es": "En inglés"}[language]
+    assert f'<span class="tag tag--language">{label}</span>' in item
 
 
 @pytest.mark.django_db
@@ -448,10 +451,13 @@ def test_the_index_uses_the_database_s_own_full_text_search(db):
             )
             definitions = " ".join(row[0] for row in cursor.fetchall())
             assert "USING gin (vector)" in definitions
-            assert "gist_trgm_ops" in definitions
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'pages_searchword'")
+            assert "gist_trgm_ops" in " ".join(row[0] for row in cursor.fetchall())
         else:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_searchdocument_fts'")
             assert "fts5" in cursor.fetchone()[0]
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'pages_searchword_trigrams'")
+            assert "tokenize='trigram'" in cursor.fetchone()[0]
 
 
 @pytest.mark.django_db

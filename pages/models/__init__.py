@@ -14,7 +14,7 @@ from .audience import (
 from .content import Page, Resource, SiteSettings
 from .links import LinkCheck, LinkCheckRun
 from .schedule import PublishedQuerySet, Scheduled, validate_time_zone
-from .search import SearchDocument
+from .search import SearchDocument, SearchWord
 from .updates import Update, UpdateQuerySet, store_renditions
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "Resource",
     "Scheduled",
     "SearchDocument",
+    "SearchWord",
     "SiteSettings",
     "Update",
     "UpdateQuerySet",

@@ -48,3 +48,31 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.language})"
+
+
+class SearchWord(models.Model):
+    """A word of the indexed texts under one searched language, as written (lower-cased),
+    with the language of those texts and its stem there: the vocabulary that spelling
+    suggestions are drawn from (pages/search/spelling.py).
+
+    Filled as items are indexed and built anew with the index; words of items since deleted
+    or unpublished may remain, so a word is suggested only if a published item has it.
+    """
+
+    language = models.CharField(_("searched in"), max_length=8)
+    text_language = models.CharField(_("language of the text"), max_length=8)
+    word = models.CharField(_("word"), max_length=40)
+    term = models.CharField(_("stem"), max_length=40)
+
+    class Meta:
+        ordering = ["language", "word"]
+        verbose_name = _("search vocabulary word")
+        verbose_name_plural = _("search vocabulary words")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language", "text_language", "word"], name="one_search_word_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.word} ({self.language})"

@@ -7,16 +7,19 @@ English (and searched with English stemming) under the other languages too.
 - PostgreSQL (postgres.py): a stored tsvector (title weighted above text) under a GIN index,
   built with the language's text-search configuration (english, french, spanish); queries go
   through websearch_to_tsquery, results are ranked with ts_rank and excerpts come from
-  ts_headline for the ten results shown only. Titles have a pg_trgm GiST index for spelling
-  suggestions.
+  ts_headline for the ten results shown only.
 - SQLite (sqlite.py): an FTS5 table over the words stemmed in Python by the Snowball stemmers
   (snowballstemmer), the query stemmed the same way, ranked with bm25().
+
+Spelling suggestions (spelling.py) come from the words of the indexed texts of the searched
+language (SearchWord), looked up through a trigram index on either database.
 
 Which items a visitor may find is decided at query time, through each model's published().
 """
 
 from django.db import connection
 
+from . import spelling
 from .indexing import (
     index_if_empty,
     index_object,
@@ -34,7 +37,6 @@ from .query import (
     ParsedQuery,
     SearchError,
     _stemmers,
-    corrected,
     parse_query,
     snowball,
     stem,
@@ -66,7 +68,6 @@ __all__ = [
     "SqliteBackend",
     "_stemmers",
     "backend",
-    "corrected",
     "excerpt",
     "index_if_empty",
     "index_object",
@@ -103,4 +104,9 @@ def suggestion(parsed, language):
     """A spelling of a short query that would find something, or None."""
     if len(parsed.words) > 4 or parsed.excluded:
         return None
-    return backend().suggest(parsed, language)
+    chosen = backend()
+    words = spelling.looked_up(parsed.words)
+    if not words:
+        return None
+    # Only words that published items have: the vocabulary also holds words of drafts.
+    return spelling.corrected(parsed.words, chosen.near_words(words, language))

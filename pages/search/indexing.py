@@ -1,6 +1,7 @@
 """Indexing: one SearchDocument an item and language, kept in step with saves and deletes."""
 
 import html
+import re
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -11,8 +12,9 @@ from django.utils.html import strip_tags
 from genmig.cache import new_generation
 
 from ..markdown import render_markdown
-from ..models import Page, Resource, SearchDocument, Update
-from .query import CONTROL, POSTGRES_CONFIGS, stem_words
+from ..models import Page, Resource, SearchDocument, SearchWord, Update
+from .query import CONTROL, POSTGRES_CONFIGS, stem
+from .spelling import lowered_words, vocabulary
 
 
 def kinds():
@@ -34,6 +36,31 @@ def kind_of(model):
 def plain(text):
     """Plain words of a text that may hold markup, without control characters."""
     return CONTROL.sub(" ", html.unescape(strip_tags(text or ""))).strip()
+
+
+# Elements that start or end a block of text: a heading, a paragraph, an item of a list, a
+# cell of a table, a quotation.
+BLOCK_TAG = re.compile(
+    r"</?(?:h[1-6]|p|li|ul|ol|dl|dt|dd|blockquote|pre|table|thead|tbody|tr|th|td|div|"
+    r"figure|figcaption|section|hr|br)\b[^>]*>",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?:;…]$")
+BLOCK_SEPARATOR = " · "
+
+
+def blocks(*texts):
+    """Plain text of texts that may hold markup (rendered Markdown), each block kept apart:
+    a block that ends a sentence is followed by a space, any other (a heading, an item of a
+    list) by " · ", so that "Heading" and "Text of an item" never run together."""
+    marked = "\n".join(BLOCK_TAG.sub("\n", re.sub(r"\s+", " ", text)) for text in texts if text)
+    pieces = [piece.strip() for piece in plain(marked).split("\n")]
+    pieces = [piece for piece in pieces if piece]
+    return "".join(
+        piece
+        + ("" if i == len(pieces) - 1 else " " if SENTENCE_END.search(piece) else BLOCK_SEPARATOR)
+        for i, piece in enumerate(pieces)
+    )
 
 
 def translated(obj, name, language):
@@ -68,7 +95,7 @@ def document_fields(kind, obj, language):
         body = translated(obj, "body", text_language)[0]
         parts.append(render_markdown(body) if body else "")
         date = obj.date if kind == SearchDocument.Kind.UPDATE else None
-    return plain(title), plain("\n".join(p for p in parts if p)), date, text_language
+    return plain(title), blocks(*parts), date, text_language
 
 
 def build_documents(kind, obj):
@@ -87,11 +114,14 @@ def build_documents(kind, obj):
             url=url[:300],
             date=date,
         )
+        title_words, body_words = lowered_words(document.title), lowered_words(body)
         if connection.vendor == "postgresql":
             document.vector = vector(document.title, body, text_language)
         else:
-            document.title_terms = " ".join(stem_words(title, text_language))
-            document.body_terms = " ".join(stem_words(body, text_language))
+            document.title_terms = " ".join(stem(w, text_language) for w in title_words)
+            document.body_terms = " ".join(stem(w, text_language) for w in body_words)
+        # Not stored with the document: added to the vocabulary (add_words).
+        document.words = vocabulary(title_words, body_words)
         documents.append(document)
     return documents
 
@@ -108,11 +138,38 @@ def vector(title, body, language):
     )
 
 
+def add_words(documents, known=None):
+    """Add the words of the documents to the vocabulary of their searched language, with
+    their stems in the language of the text; `known`, the words already added, spares
+    sending them again."""
+    known = {} if known is None else known
+    words = {}
+    for document in documents:
+        key = (document.language, document.text_language)
+        words.setdefault(key, set()).update(document.words)
+    new = []
+    for (language, text_language), found in sorted(words.items()):
+        seen = known.setdefault((language, text_language), set())
+        new += [
+            SearchWord(
+                language=language,
+                text_language=text_language,
+                word=word,
+                term=stem(word, text_language)[:40],
+            )
+            for word in sorted(found - seen)
+        ]
+        seen |= found
+    SearchWord.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+
+
 def index_object(obj):
     """Index (again) one page, update, resource or partner, in every language."""
     kind = kind_of(type(obj))
     SearchDocument.objects.filter(kind=kind, object_id=obj.pk).delete()
-    SearchDocument.objects.bulk_create(build_documents(kind, obj))
+    documents = build_documents(kind, obj)
+    SearchDocument.objects.bulk_create(documents)
+    add_words(documents)
 
 
 def unindex_object(model, pk):
@@ -122,17 +179,20 @@ def unindex_object(model, pk):
 def rebuild_index(batch_size=500):
     """Build the whole index anew from every item, published or not; returns the count."""
     SearchDocument.objects.all().delete()
-    count = 0
+    SearchWord.objects.all().delete()
+    count, known = 0, {}
     for kind, model in kinds().items():
         batch = []
         for obj in model.objects.order_by("pk").iterator(chunk_size=batch_size):
             batch.extend(build_documents(kind, obj))
             if len(batch) >= batch_size:
                 SearchDocument.objects.bulk_create(batch)
+                add_words(batch, known)
                 count += len(batch)
                 batch = []
         if batch:
             SearchDocument.objects.bulk_create(batch)
+            add_words(batch, known)
             count += len(batch)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # statistics for the planner: the table is new

@@ -14,15 +14,15 @@ from django.db.backends.signals import connection_created
 
 from ..models import SearchDocument
 from . import results
-from .query import POSTGRES_CONFIGS, WORD, corrected
+from .query import POSTGRES_CONFIGS
 from .results import (
     MARK_END,
     MARK_START,
     Result,
     marked_excerpt,
-    published_filter,
     published_where,
 )
+from .spelling import CANDIDATES, NEAREST, most_edits
 
 TABLE = SearchDocument._meta.db_table
 # Written as in migration 0012's index, so that the planner uses it.
@@ -138,17 +138,35 @@ class PostgresBackend:
         ]
         return results, rows[0][-1] if rows else 0
 
-    def suggest(self, parsed, language):
-        from django.contrib.postgres.search import TrigramWordDistance
-
-        words = parsed.words
-        # The titles nearest to the query, read nearest first from the GiST trigram index.
-        titles = (
-            SearchDocument.objects.filter(language=language)
-            .filter(published_filter())
-            .annotate(distance=TrigramWordDistance(" ".join(words), "title"))
-            .filter(distance__lte=0.7)
-            .order_by("distance")
-            .values_list("title", flat=True)[:5]
+    def near_words_sql(self, words, language):
+        """One query: for each word, the words of the vocabulary of `language` that some
+        published item has, nearest to it by trigrams, best first (the word itself first if
+        it is there), read from the GiST index, at most NEAREST."""
+        published_sql, published_params = published_where()
+        config = " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in POSTGRES_CONFIGS.items())
+        found = (
+            f"EXISTS (SELECT 1 FROM {TABLE} WHERE {TABLE}.language = w.language"  # noqa: S608
+            f" AND {TABLE}.text_language = w.text_language AND {TABLE}.vector @@"
+            f" plainto_tsquery((CASE w.text_language {config} ELSE 'simple' END)::regconfig,"
+            f" w.word) AND ({published_sql}))"
         )
-        return corrected(words, [w for title in titles for w in WORD.findall(title)])
+        parts, params = [], []
+        for i, word in enumerate(words):
+            # The nearest CANDIDATES from the index first, then those a published item has.
+            parts.append(
+                "(SELECT %s AS i, w.d, w.word FROM (SELECT language, text_language, word,"  # noqa: S608
+                " word <-> %s::text AS d FROM pages_searchword WHERE language = %s"
+                " AND abs(length(word) - %s) <= %s ORDER BY word <-> %s::text LIMIT %s) w"
+                f" WHERE {found} ORDER BY w.d LIMIT %s)"
+            )
+            params += [i, word, language, len(word), most_edits(word), word, CANDIDATES]
+            params += [*published_params, NEAREST]
+        return " UNION ALL ".join(parts), params
+
+    def near_words(self, words, language):
+        """word -> the words of near_words_sql, best first."""
+        rows = sorted(self.execute(*self.near_words_sql(words, language)))
+        nearest = {word: [] for word in words}
+        for i, _distance, word in rows:
+            nearest[words[i]].append(word)
+        return nearest

@@ -1,6 +1,5 @@
 """What a visitor types: limits, parsing, stemming, and spelling suggestions."""
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -97,21 +96,3 @@ def validate_query(text):
     if not parsed:
         raise SearchError(_("Type at least one word to search for (not only -, quotes or “or”)."))
     return text, parsed
-
-
-def corrected(words, vocabulary):
-    """The query with each word not in the vocabulary replaced by its closest, or None."""
-    known = {w.lower() for w in vocabulary if len(w) > 2}
-    changed, suggestion = False, []
-    for word in words:
-        lowered = word.lower()
-        if lowered in known or len(lowered) < 3:
-            suggestion.append(word)
-            continue
-        close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.75)
-        if close:
-            changed = True
-            suggestion.append(close[0])
-        else:
-            suggestion.append(word)
-    return " ".join(suggestion) if changed else None

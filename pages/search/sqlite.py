@@ -9,15 +9,15 @@ from django.db import connection
 
 from ..models import SearchDocument
 from . import results
-from .query import WORD, corrected, stem
+from .query import WORD, stem
 from .results import (
     MARK_END,
     MARK_START,
     Result,
     marked_excerpt,
-    published_filter,
     published_where,
 )
+from .spelling import CANDIDATES, NEAREST, most_edits, trigram_query
 
 
 class SqliteBackend:
@@ -131,13 +131,48 @@ class SqliteBackend:
             )
         return results, rows[0][-1] if rows else 0
 
-    def suggest(self, parsed, language):
-        titles = (
-            SearchDocument.objects.filter(language=language)
-            .filter(published_filter())
-            .values_list("title", flat=True)
+    def near_words_sql(self, words, language):
+        """One query: for each word, the words of the vocabulary of `language` that some
+        published item has, sharing most trigrams with it, best first (the word itself first
+        if it is there), at most NEAREST."""
+        table = SearchDocument._meta.db_table
+        published_sql, published_params = published_where()
+        # Only constants and Django's compiled SQL go in the text; every value is a parameter.
+        found = (
+            f"EXISTS (SELECT 1 FROM {self.table} CROSS JOIN {table}"  # noqa: S608
+            f" ON {table}.id = {self.table}.rowid WHERE {self.table} MATCH '\"' || w.term || '\"'"
+            f" AND {table}.language = w.language AND {table}.text_language = w.text_language"
+            f" AND ({published_sql}))"
         )
-        return corrected(parsed.words, [w for title in titles for w in WORD.findall(title)])
+        parts, params = [], []
+        for i, word in enumerate(words):
+            parts.append(
+                "SELECT * FROM (SELECT %s AS i, -1e300 AS r, w.word FROM pages_searchword w"  # noqa: S608
+                f" WHERE w.language = %s AND w.word = %s AND {found} LIMIT 1)"
+            )
+            params += [i, language, word, *published_params]
+            # The CANDIDATES sharing most trigrams first, then those a published item has.
+            parts.append(
+                "SELECT * FROM (SELECT %s AS i, w.r, w.word FROM (SELECT t.rank AS r,"  # noqa: S608
+                " v.language, v.text_language, v.word, v.term FROM pages_searchword_trigrams t"
+                " CROSS JOIN pages_searchword v ON v.id = t.rowid"
+                " WHERE pages_searchword_trigrams MATCH %s AND v.language = %s"
+                " AND abs(length(v.word) - %s) <= %s ORDER BY t.rank LIMIT %s) w"
+                f" WHERE {found} ORDER BY w.r LIMIT %s)"
+            )
+            params += [i, trigram_query(word), language, len(word), most_edits(word)]
+            params += [CANDIDATES, *published_params, NEAREST]
+        return " UNION ALL ".join(parts), params
+
+    def near_words(self, words, language):
+        """word -> the words of near_words_sql, best first."""
+        with connection.cursor() as cursor:
+            cursor.execute(*self.near_words_sql(words, language))
+            rows = sorted(cursor.fetchall())
+        nearest = {word: [] for word in words}
+        for i, _rank, word in rows:
+            nearest[words[i]].append(word)
+        return nearest
 
 
 def excerpt(body, parsed, language, words=35):
