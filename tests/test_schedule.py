@@ -283,7 +283,8 @@ def test_admin_lists_say_scheduled_for_and_expired(staff_client):
     assert "Old call" in expired and "Launch" not in expired
     make_items("listed", publish_at=datetime.datetime(2030, 1, 14, 8, tzinfo=datetime.UTC))
     for path in ("/admin/pages/page/", "/admin/pages/resource/", "/admin/partners/partner/"):
-        assert "Scheduled for 14 January 2030, 09:00" in staff_client.get(path).content.decode(), path
+        listed = staff_client.get(path).content.decode()
+        assert "Scheduled for 14 January 2030, 09:00" in listed, path
 
 
 # As deployed: gunicorn workers sharing Redis, nothing run at the scheduled time
