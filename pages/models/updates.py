@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from library.rendering import picture_context
+
 from ..dates import zone_city
 from ..files import (
     delete_files_after_commit,
@@ -296,31 +298,8 @@ class Update(Scheduled):
     @property
     def lead_image(self):
         """What templates need to show the image, from the row alone: no file is opened."""
-        info = self.image_renditions
-        if not self.image or not info:
-            return None
-        storage = self.image.storage
-        fallback = info["sources"]["image/jpeg"]
-        return {
-            "alt": "" if self.image_decorative else self.image_alt,
-            "width": info["width"],
-            "height": info["height"],
-            "src": storage.url(fallback[-1][1]),
-            "thumbnail": storage.url(fallback[0][1]),
-            "sources": [
-                {
-                    "type": mime,
-                    "srcset": ", ".join(f"{storage.url(name)} {w}w" for w, name, _s in entries),
-                }
-                for mime, entries in info["sources"].items()
-                if mime != "image/jpeg"
-            ],
-            "srcset": ", ".join(f"{storage.url(name)} {w}w" for w, name, _s in fallback),
-            "share_url": storage.url(info["share"]),
-        }
-
-
-# How people name the time of a zone whose database name is another city's.
+        alt = "" if self.image_decorative else self.image_alt
+        return picture_context(self.image.storage, self.image, self.image_renditions, alt)
 
 
 def store_renditions(upload, slug, folder="updates/renditions"):
