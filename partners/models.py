@@ -222,6 +222,9 @@ class Enquiry(models.Model):
     note = models.TextField(
         _("internal note"),
         blank=True,
+        # In the database too, so that a worker still running the release before this field
+        # existed stores its enquiries meanwhile.
+        db_default="",
         help_text=_(
             "For the GenMig team only: what was done, who answers, what to follow up. Never "
             "sent to the person who wrote; included when they ask for a copy of their data."

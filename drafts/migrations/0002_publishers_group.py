@@ -34,6 +34,8 @@ def remove_group(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("drafts", "0001_drafts"),
+        # Publishers get all that Content editors may do, the library included.
+        ("library", "0003_content_editors"),
         ("pages", "0016_search_title_words_index"),
         ("partners", "0012_cache_recent_submissions"),
         ("auth", "0012_alter_user_first_name_max_length"),

@@ -14,6 +14,7 @@ class Migration(migrations.Migration):
             name="note",
             field=models.TextField(
                 blank=True,
+                db_default="",
                 help_text="For the GenMig team only: what was done, who answers, what to follow up. Never sent to the person who wrote; included when they ask for a copy of their data.",
                 verbose_name="internal note",
             ),
