@@ -2,6 +2,7 @@
 were), the broken ones with where each is used, and "Check links now", which starts a run in
 the background within the same deadlines as `manage.py check_links`."""
 
+import atexit
 import logging
 import math
 import threading
@@ -88,12 +89,22 @@ def broken_links_section(request, can_view):
     }
 
 
-def _run_claimed():
+def _give_back(started):
+    """The worker ends (a release, a restart) before its run: the lock goes back at once,
+    not at the run's deadline, so that the next check need not wait an hour."""
     try:
-        check_links(claimed=True)
+        LinkCheckRun.finish(timezone.now(), started)
+    except Exception:  # noqa: BLE001 (the process is ending; the deadline frees the lock anyway)
+        logger.warning("The link check's lock is left to its deadline.")
+
+
+def _run_claimed(started):
+    try:
+        check_links(claimed=started)
     except Exception:
         logger.exception("The link check started from the admin failed.")
     finally:
+        atexit.unregister(_give_back)
         connections.close_all()
 
 
@@ -103,9 +114,10 @@ def start_in_background():
     The lock is taken here, by the request, so that two clicks in two workers start one run;
     the thread starts once it is committed, and the request does not wait for it.
     """
-    if not LinkCheckRun.claim(timezone.now(), run_hold()):
+    started = LinkCheckRun.claim(timezone.now(), run_hold())
+    if started is None:
         return False
-    thread = threading.Thread(target=_run_claimed, name="check-links", daemon=True)
+    thread = threading.Thread(target=_run_claimed, args=[started], name="check-links", daemon=True)
     transaction.on_commit(thread.start)
     return True
 

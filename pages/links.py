@@ -147,20 +147,22 @@ def run_hold(timeout=None, run_timeout=None):
     return datetime.timedelta(seconds=run_timeout + timeout + 60)
 
 
-def check_links(now=None, timeout=None, threads=None, run_timeout=None, claimed=False):
+def check_links(now=None, timeout=None, threads=None, run_timeout=None, claimed=None):
     """Check the addresses not checked in the last day, the longest unchecked first.
 
     Each address gets `timeout` seconds (LINK_CHECK_TIMEOUT) and the whole run `run_timeout`
     (LINK_CHECK_RUN_TIMEOUT); what was learnt by then is recorded. One run at a time: None
-    when another holds the lock (LinkCheckRun), unless the caller took it (`claimed`).
+    when another holds the lock (LinkCheckRun), unless the caller took it (`claimed`: the
+    start LinkCheckRun.claim gave).
     """
-    if not claimed and not LinkCheckRun.claim(timezone.now(), run_hold(timeout, run_timeout)):
+    started = claimed or LinkCheckRun.claim(timezone.now(), run_hold(timeout, run_timeout))
+    if started is None:
         return None
     run = None
     try:
         run = _check_links(now, timeout, threads, run_timeout)
     finally:
-        LinkCheckRun.finish(timezone.now(), run)
+        LinkCheckRun.finish(timezone.now(), started, run)
     return run
 
 

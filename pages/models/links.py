@@ -62,24 +62,27 @@ class LinkCheckRun(models.Model):
 
     @classmethod
     def claim(cls, now, hold):
-        """Take the lock for `hold` (a timedelta) unless a run holds it; True when taken."""
+        """Take the lock for `hold` (a timedelta) unless a run holds it; when taken, the run's
+        start (`now`), which names the run that holds it; else None."""
         try:
             with transaction.atomic():
                 cls.objects.get_or_create(pk=1)
         except IntegrityError:
             pass  # created at the same moment by another process
         free = Q(running_until__isnull=True) | Q(running_until__lte=now)
-        return bool(cls.objects.filter(free, pk=1).update(running_until=now + hold, started_at=now))
+        taken = cls.objects.filter(free, pk=1).update(running_until=now + hold, started_at=now)
+        return now if taken else None
 
     @classmethod
-    def finish(cls, now, run=None):
-        """Give the lock back, and record what the run found (None: it failed)."""
+    def finish(cls, now, started, run=None):
+        """Give the lock back, and record what the run found (None: it failed), unless the run
+        that started at `started` overran its hold and another run holds the lock now."""
         values = {"running_until": None}
         if run is not None:
             values.update(
                 finished_at=now, checked=run.checked, broken=run.broken, unfinished=run.unfinished
             )
-        cls.objects.filter(pk=1).update(**values)
+        cls.objects.filter(pk=1, started_at=started).update(**values)
 
     def running(self, now):
         return self.running_until is not None and self.running_until > now
