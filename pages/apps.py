@@ -22,4 +22,4 @@ class PagesConfig(AppConfig):
             post_delete.connect(
                 search.object_deleted, sender=model, dispatch_uid=f"search.del.{kind}"
             )
-        post_migrate.connect(search.index_if_empty, sender=self, dispatch_uid="search.migrate")
+        post_migrate.connect(search.index_after_migrate, sender=self, dispatch_uid="search.migrate")

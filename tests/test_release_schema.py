@@ -30,3 +30,29 @@ def test_publishers_may_do_all_that_content_editors_may():
     publishers = set(Group.objects.get(name="Publishers").permissions.all())
     assert editors and editors <= publishers
     assert {"add_picture", "change_document"} <= {p.codename for p in publishers}
+
+
+@pytest.mark.django_db
+def test_a_migration_that_changes_the_index_rebuilds_it_without_emptying_it_first():
+    from django.db.migrations.loader import MigrationLoader
+
+    from pages.models import SearchDocument, SearchWord
+    from pages.search import index_after_migrate
+
+    loader = MigrationLoader(None)
+    migration = loader.get_migration("pages", "0022_search_vocabulary")
+    assert migration.rebuilds_search_index
+    before = SearchDocument.objects.count()
+    assert before
+    SearchWord.objects.all().delete()
+    SearchDocument.objects.update(body="stale")
+    index_after_migrate(plan=[(migration, False)])
+    assert SearchDocument.objects.count() == before
+    assert not SearchDocument.objects.filter(body="stale").exists()
+    assert SearchWord.objects.exists()
+    # Other migrations leave a whole index alone.
+    SearchDocument.objects.update(body="kept")
+    index_after_migrate(
+        plan=[(MigrationLoader(None).get_migration("pages", "0020_link_check_run"), False)]
+    )
+    assert not SearchDocument.objects.exclude(body="kept").exists()

@@ -21,7 +21,6 @@ def socios(text):
 
 
 def to_socios(apps, schema_editor):
-    changed = False
     for (app, name), fields in FIELDS.items():
         model = apps.get_model(app, name)
         for row in model.objects.all():
@@ -32,12 +31,11 @@ def to_socios(apps, schema_editor):
             }
             if updates:
                 model.objects.filter(pk=row.pk).update(**updates)
-                changed = True
-    if changed:
-        apps.get_model("pages", "SearchDocument").objects.all().delete()
 
 
 class Migration(migrations.Migration):
+    # The Spanish texts changed: the index is rebuilt after migrate (pages/search/indexing.py).
+    rebuilds_search_index = True
     dependencies = [
         ("pages", "0017_site_settings_embed_video"),
         ("partners", "0014_partner_country_field"),

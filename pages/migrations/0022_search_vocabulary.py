@@ -1,8 +1,8 @@
 # The vocabulary of the indexed texts, for spelling suggestions (pages/search/spelling.py).
 # PostgreSQL: a trigram index on the words (GiST, read nearest first). SQLite: an FTS5 table
-# of the words' trigrams, kept in step by triggers. Then the index is emptied, so that the
-# search index is built anew right after migrate (pages.search.index_if_empty): texts keep
-# their headings and list items apart, and the vocabulary is filled.
+# of the words' trigrams, kept in step by triggers. The search index is built anew right after
+# migrate (pages.search.index_after_migrate): texts keep their headings and list items apart,
+# and the vocabulary is filled.
 
 from django.db import migrations, models
 
@@ -49,11 +49,10 @@ def run(statements_by_vendor):
     return operation
 
 
-def empty_the_index(apps, schema_editor):
-    apps.get_model("pages", "SearchDocument").objects.using(schema_editor.connection.alias).delete()
-
-
 class Migration(migrations.Migration):
+    # The index is rebuilt after migrate, with the word list and the new excerpts, in one
+    # transaction: search answers from the old index meanwhile (pages/search/indexing.py).
+    rebuilds_search_index = True
     dependencies = [
         ("pages", "0021_library_references"),
     ]
@@ -92,5 +91,4 @@ class Migration(migrations.Migration):
             run({"postgresql": POSTGRES, "sqlite": SQLITE}),
             run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
         ),
-        migrations.RunPython(empty_the_index, migrations.RunPython.noop),
     ]

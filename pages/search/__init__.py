@@ -21,7 +21,7 @@ from django.db import connection
 
 from . import spelling
 from .indexing import (
-    index_if_empty,
+    index_after_migrate,
     index_object,
     kind_of,
     kinds,
@@ -69,7 +69,7 @@ __all__ = [
     "_stemmers",
     "backend",
     "excerpt",
-    "index_if_empty",
+    "index_after_migrate",
     "index_object",
     "kind_of",
     "kinds",

@@ -212,7 +212,13 @@ def object_deleted(sender, instance, **kwargs):
     unindex_object(sender, instance.pk)
 
 
-def index_if_empty(using="default", **kwargs):
-    """After migrate: index existing content the first time (the migration adds the index)."""
-    if not SearchDocument.objects.using(using).exists():
-        rebuild_index()
+def index_after_migrate(using="default", plan=None, **kwargs):
+    """After migrate: index existing content the first time (the migration adds the index),
+    and again after a migration that changes what is indexed (`rebuilds_search_index`). The
+    index is rebuilt in one transaction, so that search keeps answering from the old one
+    until the new one is whole."""
+    applied = [migration for migration, backwards in plan or [] if not backwards]
+    wanted = any(getattr(migration, "rebuilds_search_index", False) for migration in applied)
+    if wanted or not SearchDocument.objects.using(using).exists():
+        with transaction.atomic(using=using):
+            rebuild_index()
