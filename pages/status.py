@@ -71,8 +71,9 @@ def site_link(obj, state):
 
 
 def item_status(obj, now=None):
-    """What the change form of a saved item says at its top; None for one not saved yet."""
-    if obj is None or obj.pk is None:
+    """What the change form of a saved item says at its top; None for one not saved yet, or
+    for what is never published on its own (the site settings)."""
+    if obj is None or obj.pk is None or not hasattr(obj, "published"):
         return None
     state = state_of(obj, now)
     url, link_text = site_link(obj, state)

@@ -65,3 +65,24 @@ def test_editing_a_page_in_admin_changes_the_public_page(staff_client, client):
     )
     assert response.status_code == 302
     assert "New <strong>background</strong> text." in client.get("/background/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["", "/fr"])
+def test_every_list_add_and_change_screen_of_the_admin_opens(
+    staff_client, content_editor_client, language
+):
+    from django.contrib import admin
+
+    checked = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        base = f"{language}/admin/{opts.app_label}/{opts.model_name}/"
+        first = model._default_manager.order_by("pk").first()
+        paths = [base, f"{base}add/"] + ([f"{base}{first.pk}/change/"] if first else [])
+        for client in (staff_client, content_editor_client):
+            for path in paths:
+                status = client.get(path).status_code
+                assert status in (200, 302, 403), (path, status)
+                checked.append(path)
+    assert f"{language}/admin/pages/sitesettings/1/change/" in checked

@@ -219,6 +219,7 @@ def test_every_model_of_pages_and_partners_refreshes_pages_but_enquiries_and_cou
                 "pages.LinkCheck",
                 "pages.LinkCheckRun",
                 "pages.SearchDocument",
+                "pages.SearchWord",
             )
             assert shown_on_pages(model) is expected, model
     for label in ("auth", "sessions", "axes", "admin", "reversion"):
