@@ -75,7 +75,7 @@ def test_every_list_add_and_change_screen_of_the_admin_opens(
     from django.contrib import admin
 
     checked = []
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         opts = model._meta
         base = f"{language}/admin/{opts.app_label}/{opts.model_name}/"
         first = model._default_manager.order_by("pk").first()
