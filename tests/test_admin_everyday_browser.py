@@ -213,6 +213,13 @@ def test_leaving_unsaved_changes_asks_first_and_saving_does_not(server, writer):
     assert dialogs == ["beforeunload"]
     assert writer.url == change  # the person chose to stay: the text is still there
     assert "A change not saved." in writer.input_value("#id_summary_en")
+    # Switching the admin's language asks too: the page would come back without the change.
+    writer.click(".admin-languages button[value=fr]")
+    writer.wait_for_timeout(500)
+    assert dialogs == ["beforeunload", "beforeunload"]
+    assert writer.url == change
+    assert "A change not saved." in writer.input_value("#id_summary_en")
+    dialogs.pop()
 
     # Saving leaves without a question, and the change is kept.
     writer.click("input[name=_continue]")
