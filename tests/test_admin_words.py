@@ -196,3 +196,17 @@ def test_recovery_codes_can_be_downloaded_as_text_and_printed(django_user_model)
     (print_button,) = [b for b in tags(html, "button") if "data-print" in b]
     assert "hidden" in print_button  # shown by its script, which the page loads
     assert "js/staff-print" in html
+
+
+def test_a_typed_date_is_read_day_first_in_every_language():
+    from django import forms
+    from django.utils import translation
+
+    class DateForm(forms.Form):
+        day = forms.DateField()
+
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            form = DateForm({"day": "08/12/2026"})
+            assert form.is_valid(), (language, form.errors)
+            assert form.cleaned_data["day"] == datetime.date(2026, 12, 8), language
