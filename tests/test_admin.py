@@ -86,3 +86,12 @@ def test_every_list_add_and_change_screen_of_the_admin_opens(
                 assert status in (200, 302, 403), (path, status)
                 checked.append(path)
     assert f"{language}/admin/pages/sitesettings/1/change/" in checked
+
+
+@pytest.mark.django_db
+def test_a_screen_an_editor_may_not_open_says_so_and_leads_back(content_editor_client):
+    response = content_editor_client.get("/fr/admin/partners/enquiry/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Vous n’êtes pas autorisé" in html or "Non autorisé" in html
+    assert 'href="/fr/admin/"' in html
