@@ -14,8 +14,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import actions, preview, review
 from .models import Draft, DraftEvent
@@ -30,6 +30,12 @@ from .publishing import (
     values_from_form,
 )
 from .roles import may_publish_directly
+
+
+def preview_languages():
+    """(code, the language's name in the admin's language): "Aperçu en anglais"."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    return [(code, get_language_info(code)["name_translated"]) for code in languages]
 
 
 class DraftAdminMixin:
@@ -66,7 +72,7 @@ class DraftAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
         extra_context.setdefault("draft_previewable", self.model._meta.label in preview.VIEWS)
-        extra_context.setdefault("draft_languages", settings.LANGUAGES)
+        extra_context.setdefault("draft_languages", preview_languages())
         if object_id is None:
             if request.method == "POST" and request.POST.get("_preview"):
                 return self._preview_unsaved(request, None, extra_context)
@@ -160,7 +166,7 @@ class DraftAdminMixin:
         context = {"draft": draft, "draft_live": bool(obj.published)}
         context["draft_revision"] = draft.revision if draft else 0
         context["draft_previewable"] = preview.previewable(obj)
-        context["draft_languages"] = settings.LANGUAGES
+        context["draft_languages"] = preview_languages()
         context["admin_time_zone"] = settings.ADMIN_TIME_ZONE
         context["may_publish_form"] = may_publish_directly(request.user)
         if draft is None:

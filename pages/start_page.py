@@ -14,7 +14,7 @@ QUIET = {
     "expiring": _("Nothing expiring in the next 14 days."),
     "fr": _("Every text has its French version."),
     "es": _("Every text has its Spanish version."),
-    "drafts": _("No drafts waiting."),
+    "drafts": _("No unpublished items."),
     "stale": _("Everything has been updated within the last year."),
 }
 NOTHING_SCHEDULED = _("Nothing going live or expiring in the next 14 days.")

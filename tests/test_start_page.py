@@ -242,7 +242,7 @@ def test_sections_with_nothing_to_do_fold_into_one_line_each(editor_client):
         "Nothing going live or expiring in the next 14 days.",
         "Every text has its French version.",
         "Every text has its Spanish version.",
-        "No drafts waiting.",
+        "No unpublished items.",
         "Everything has been updated within the last year.",
     ]
 
