@@ -5,10 +5,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from .drafted import numbers_in_drafts
 from .models import Document, Picture
 from .usage import document_uses, picture_uses, pictures_in_texts, shortcode
 
-WHERE = {"lead image": _("lead image"), "text": _("in the text"), "file": _("file")}
+WHERE = {
+    "lead image": _("lead image"),
+    "text": _("in the text"),
+    "file": _("file"),
+    "logo": _("logo"),
+}
 
 
 class UsedFilter(admin.SimpleListFilter):
@@ -25,6 +31,7 @@ class UsedFilter(admin.SimpleListFilter):
         used = set(queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", flat=True))
         if queryset.model is Picture:
             used |= pictures_in_texts()
+        used |= numbers_in_drafts(queryset.model)
         if self.value() == "yes":
             return queryset.filter(pk__in=used)
         return queryset.exclude(pk__in=used)
