@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy
 
 from . import actions, preview, review
 from .models import Draft, DraftEvent
-from .timing import saved_ago
 from .publishing import (
     DraftConflict,
     apply,
@@ -30,6 +29,7 @@ from .publishing import (
     values_from_form,
 )
 from .roles import may_publish_directly
+from .timing import saved_ago
 
 
 class DraftAdminMixin:

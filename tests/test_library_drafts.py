@@ -8,7 +8,7 @@ from library.models import Document, Picture
 from pages.models import Page, Resource, Update
 from tests.test_drafts import act, change_url
 from tests.test_history import page_form
-from tests.test_library import add_picture, committed  # noqa: F401
+from tests.test_library import add_picture
 from tests.test_updates import admin_form
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,15 @@ def self_approval(settings):
     settings.REVIEW_SELF_APPROVAL = True
 
 
-def refused(client, committed, model_name, item, *places):  # noqa: F811
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+def refused(client, committed, model_name, item, *places):
     """The delete page and the list's delete action both refuse, naming every place."""
     url = f"/admin/library/{model_name}/{item.pk}/delete/"
     page = client.get(url).content.decode()
