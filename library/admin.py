@@ -27,8 +27,11 @@ class UsedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        relation = "updates" if queryset.model is Picture else "resources"
-        used = set(queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", flat=True))
+        relations = ["updates", "partners"] if queryset.model is Picture else ["resources"]
+        used = set()
+        for relation in relations:
+            found = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", flat=True)
+            used |= set(found)
         if queryset.model is Picture:
             used |= pictures_in_texts()
         used |= numbers_in_drafts(queryset.model)
@@ -87,7 +90,7 @@ class PictureAdmin(LibraryAdmin, TranslationAdmin):
         return picture_uses(obj)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("updates")
+        return super().get_queryset(request).prefetch_related("updates", "partners")
 
     @admin.display(description=_("name"), ordering="name")
     def title(self, obj):

@@ -29,6 +29,7 @@ def picture_uses(picture):
     from .drafted import drafts_using
 
     uses = [(update, "lead image") for update in picture.updates.all()]
+    uses += [(partner, "logo") for partner in picture.partners.all()]
     for model in (Page, Update):
         uses += [(row, "text") for row in texts_with_picture(model, picture.pk)]
     uses += drafts_using(picture)
