@@ -19,6 +19,13 @@ from .models import Benefit, Partner
 class PartnerForm(KeepUploadsMixin, forms.ModelForm):
     kept_uploads = {"logo": "logo_picture"}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's hidden copy of a default's value carries the field's aria-describedby,
+        # which HTML forbids on a hidden input; a changed date is seen without it.
+        if "joined" in self.fields:
+            self.fields["joined"].show_hidden_initial = False
+
     class Meta:
         model = Partner
         fields = []  # the admin adds them from its fieldsets
@@ -35,7 +42,7 @@ class PartnerAdmin(
 ):
     form = PartnerForm
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
-    list_display_links = ["logo_preview", "name"]
+    list_display_links = ["name"]  # the logo beside it is decorative: one link a row
     list_editable = ["position"]
     list_filter = ["type", "role", "published"]
     search_fields = ["name"]
