@@ -14,6 +14,7 @@ from drafts.models import Draft
 from library.models import Picture
 from partners.models import Partner
 from tests.helpers import tags
+from tests.test_drafts import act
 from tests.test_partners import admin_form, image_upload, make_partner
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_a_failed_save_keeps_the_uploaded_logo(staff_client, committed):
     assert Picture.objects.count() == 1
 
 
-def test_a_logo_chosen_in_a_draft_is_kept(staff_client, committed):
+def test_a_logo_chosen_in_a_draft_is_kept_and_published(staff_client, committed, client):
     partner = add_partner(staff_client, committed, logo=image_upload())
     other = Picture(name="new-logo.png")
     other.store_logo(image_upload(name="new-logo.png", size=(600, 200)), "new-logo")
@@ -140,6 +141,12 @@ def test_a_logo_chosen_in_a_draft_is_kept(staff_client, committed):
     with committed():
         response = staff_client.post(f"/admin/library/picture/{other.pk}/delete/", {"post": "yes"})
     assert response.status_code == 200 and Picture.objects.filter(pk=other.pk).exists()
+    with committed():
+        response = act(staff_client, partner, "publish")
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert partner.logo_picture == other and partner.logo.name == other.file.name
+    assert f'src="/media/{other.file.name}"' in client.get("/partners/").content.decode()
 
 
 def test_existing_logos_move_into_the_library_at_the_same_addresses(client, media_root):
