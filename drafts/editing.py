@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html
-from django.utils.timesince import timesince
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -30,6 +29,7 @@ from .publishing import (
     values_from_form,
 )
 from .roles import may_publish_directly
+from .timing import saved_ago
 
 
 def preview_languages():
@@ -56,10 +56,10 @@ class DraftAdminMixin:
         if conflict is None:
             return form_class
         message = _(
-            "%(author)s saved a draft of this item %(since)s ago, while you were editing. "
+            "%(author)s saved a draft of this item %(when)s, while you were editing. "
             "Nothing was saved: your text is still in the form, and theirs is shown above it. "
             "“Save draft” again keeps yours in place of theirs."
-        ) % {"author": name(conflict.author), "since": timesince(conflict.updated)}
+        ) % {"author": name(conflict.author), "when": saved_ago(conflict.updated)}
 
         class ConflictForm(form_class):
             def clean(self):
@@ -216,5 +216,5 @@ class DraftAdminMixin:
             return "—"
         return format_html(
             '<span class="draft-waiting">{}</span>',
-            _("Draft changes, saved %(since)s ago") % {"since": timesince(obj.draft_updated)},
+            _("Draft changes, saved %(when)s") % {"when": saved_ago(obj.draft_updated)},
         )

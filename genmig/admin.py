@@ -37,6 +37,7 @@ KIND_LABELS = {
     "sign_in_attempts": gettext_lazy("Sign-in attempts (kept to stop password guessing)"),
     "sign_in_records": gettext_lazy("Sign-in records"),
     "iom_account": gettext_lazy("Ties to an IOM account"),
+    "staff_language": gettext_lazy("Language of the admin, for review emails"),
 }
 
 

@@ -115,6 +115,11 @@ KINDS = [
         lambda: _("while the person edits the site; deactivated and anonymised on request"),
     ),
     Kind(
+        "staff_language",
+        _("The language each member of staff last used the admin in, for their review emails"),
+        lambda: _("while the account exists; deleted with it or on request"),
+    ),
+    Kind(
         "audience",
         _("Daily counts of the pages read, documents downloaded and searches made (no address)"),
         _days("AUDIENCE_RETENTION_DAYS"),
@@ -133,6 +138,7 @@ EXPORTS = [
     ("sign_in_attempts", staff.export_sign_in_attempts),
     ("sign_in_records", staff.export_sign_in_records),
     ("iom_account", staff.export_identity),
+    ("staff_language", staff.export_staff_language),
 ]
 
 # Sign-in attempts first: they are found by the account's name, which erasing it replaces.
@@ -140,6 +146,7 @@ ERASERS = [
     ("enquiries", enquiries.erase_enquiries),
     ("sign_in_attempts", staff.erase_sign_in_attempts),
     ("sign_in_records", staff.erase_sign_in_records),
+    ("staff_language", staff.erase_staff_language),
     ("staff_accounts", staff.erase_staff_accounts),
 ]
 

@@ -139,6 +139,23 @@ def export_identity(email):
     ]
 
 
+def _staff_languages(email, before=None):
+    from drafts.models import StaffLanguage
+
+    return StaffLanguage.objects.filter(user__in=staff_accounts(email, before))
+
+
+def export_staff_language(email):
+    return [
+        {"username": row.user.get_username(), "language": row.language}
+        for row in _staff_languages(email).select_related("user").order_by("pk")
+    ]
+
+
+def erase_staff_language(email, before=None):
+    return _staff_languages(email, before).delete()[0]
+
+
 def neutral_label(user):
     return f"former-staff-{user.pk}"
 

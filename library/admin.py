@@ -5,10 +5,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from .drafted import numbers_in_drafts
 from .models import Document, Picture
 from .usage import document_uses, picture_uses, pictures_in_texts, shortcode
 
-WHERE = {"lead image": _("lead image"), "text": _("in the text"), "file": _("file")}
+WHERE = {
+    "lead image": _("lead image"),
+    "text": _("in the text"),
+    "file": _("file"),
+    "logo": _("logo"),
+}
 
 
 class UsedFilter(admin.SimpleListFilter):
@@ -21,10 +27,14 @@ class UsedFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in ("yes", "no"):
             return queryset
-        relation = "updates" if queryset.model is Picture else "resources"
-        used = set(queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", flat=True))
+        relations = ["updates", "partners"] if queryset.model is Picture else ["resources"]
+        used = set()
+        for relation in relations:
+            found = queryset.filter(**{f"{relation}__isnull": False}).values_list("pk", flat=True)
+            used |= set(found)
         if queryset.model is Picture:
             used |= pictures_in_texts()
+        used |= numbers_in_drafts(queryset.model)
         if self.value() == "yes":
             return queryset.filter(pk__in=used)
         return queryset.exclude(pk__in=used)
@@ -80,7 +90,7 @@ class PictureAdmin(LibraryAdmin, TranslationAdmin):
         return picture_uses(obj)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("updates")
+        return super().get_queryset(request).prefetch_related("updates", "partners")
 
     @admin.display(description=_("name"), ordering="name")
     def title(self, obj):

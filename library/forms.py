@@ -18,6 +18,11 @@ class ThumbnailFileWidget(AdminFileWidget):
 
 
 def _keep(upload, field_name, title):
+    if field_name == "logo":
+        picture = Picture(name=PurePath(upload.name).name)
+        picture.store_logo(upload, slugify(title)[:50] or "logo")
+        picture.save()
+        return picture
     if field_name == "image":
         picture = Picture(name=PurePath(upload.name).name)
         picture.store(upload, "updates/renditions", slugify(title)[:50] or "update")
@@ -47,7 +52,7 @@ class KeepUploadsMixin:
                 continue
             if choice_field not in self.fields:
                 continue
-            slug = self.data.get("slug") or self.data.get("title_en") or ""
+            slug = self.data.get("slug") or self.data.get("title_en") or self.data.get("name") or ""
             kept = _keep(upload, file_field, slug)
             self.data = self.data.copy()
             self.data[self.add_prefix(choice_field)] = str(kept.pk)

@@ -8,6 +8,7 @@ deleted (the items refer to it with a protected key, the texts by its number).
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models.signals import post_delete
@@ -22,10 +23,16 @@ from pages.files import (
 )
 from pages.images import rendition_names, validate_lead_image
 
-from .rendering import picture_context
+from .rendering import logo_context, picture_context
+
+LOGO_FOLDER = "partners/logos/"
 
 
 class Picture(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo or picture")
+        LOGO = "logo", _("Logo")
+
     file = models.FileField(
         _("image"),
         upload_to="library/",
@@ -62,6 +69,10 @@ class Picture(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Under what terms the site may show it, for example “IOM, all rights”."),
+    )
+    # A logo is kept as one small WebP file (partners/logos.py), not in photo renditions.
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.PHOTO, editable=False
     )
     width = models.PositiveIntegerField(_("width"), null=True, editable=False)
     height = models.PositiveIntegerField(_("height"), null=True, editable=False)
@@ -105,6 +116,18 @@ class Picture(models.Model):
         self.file, self.renditions = store_renditions(upload, stem, folder)
         self.measure()
 
+    def store_logo(self, upload, stem):
+        """Store an upload as a logo: one WebP file, scaled down, where partners' logos are."""
+        from partners.logos import process_logo
+
+        self.kind = self.Kind.LOGO
+        self.name = self.name or PurePath(upload.name).name
+        content = process_logo(upload, stem or "logo")
+        self.width, self.height = get_image_dimensions(content)
+        self.size = content.size
+        self.renditions = {}
+        self.file = default_storage.save(f"{LOGO_FOLDER}{content.name}", content)
+
     def measure(self):
         info = self.renditions or {}
         self.width, self.height = info.get("width"), info.get("height")
@@ -114,11 +137,16 @@ class Picture(models.Model):
     @property
     def as_image(self):
         """What templates need to show the picture, from the row alone: no file is opened."""
+        if self.kind == self.Kind.LOGO:
+            return logo_context(self.file, self.width, self.height, self.alt)
         return picture_context(self.file.storage, self.file, self.renditions, self.alt)
 
 
 def _delete_picture_files(sender, instance, **kwargs):
-    delete_files_after_commit(default_storage, rendition_names(instance.renditions))
+    names = rendition_names(instance.renditions) | (
+        {instance.file.name} if instance.file else set()
+    )
+    delete_files_after_commit(default_storage, names)
 
 
 post_delete.connect(_delete_picture_files, sender=Picture, dispatch_uid="delete-library-pictures")

@@ -23,3 +23,20 @@ def picture_context(storage, file, info, alt):
         "srcset": ", ".join(f"{storage.url(name)} {w}w" for w, name, _s in fallback),
         "share_url": storage.url(info["share"]),
     }
+
+
+def logo_context(file, width, height, alt):
+    """A logo is one file, shown as it is: the same keys, without sources or a sharing crop."""
+    if not file:
+        return None
+    url = file.url
+    return {
+        "alt": alt,
+        "width": width,
+        "height": height,
+        "src": url,
+        "thumbnail": url,
+        "sources": [],
+        "srcset": "",
+        "share_url": url,
+    }

@@ -26,17 +26,28 @@ def picture_uses(picture):
     """[(label, admin address)] of every item that shows the picture."""
     from pages.models import Page, Update
 
+    from .drafted import drafts_using
+
     uses = [(update, "lead image") for update in picture.updates.all()]
+    uses += [(partner, "logo") for partner in picture.partners.all()]
     for model in (Page, Update):
         uses += [(row, "text") for row in texts_with_picture(model, picture.pk)]
+    uses += drafts_using(picture)
     return [(row, where, admin_url(row)) for row, where in uses]
 
 
 def document_uses(document):
-    return [(resource, "file", admin_url(resource)) for resource in document.resources.all()]
+    from .drafted import drafts_using
+
+    uses = [(resource, "file") for resource in document.resources.all()]
+    uses += drafts_using(document)
+    return [(row, where, admin_url(row)) for row, where in uses]
 
 
 def admin_url(row):
+    """The row's change form; for a draft, that of its item, where the draft is edited."""
+    item = getattr(row, "item", None) if row._meta.label == "drafts.Draft" else None
+    row = item or row
     opts = row._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
 

@@ -1,10 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from drafts.editing import DraftAdminMixin
-from library.forms import ThumbnailFileWidget
+from library.forms import KeepUploadsMixin, ThumbnailFileWidget
 from pages.admin import ContentAdmin, PublishActionsMixin
 from pages.attention import AudienceViewsMixin
 from pages.editing import LanguageFormMixin, ScheduleAdminMixin
@@ -13,6 +14,21 @@ from .countries import countries_named
 from .enquiry_admin import EnquiryAdmin  # noqa: F401 (registered on import)
 from .logos import FORMAT_MESSAGE
 from .models import Benefit, Partner
+
+
+class PartnerForm(KeepUploadsMixin, forms.ModelForm):
+    kept_uploads = {"logo": "logo_picture"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's hidden copy of a default's value carries the field's aria-describedby,
+        # which HTML forbids on a hidden input; a changed date is seen without it.
+        if "joined" in self.fields:
+            self.fields["joined"].show_hidden_initial = False
+
+    class Meta:
+        model = Partner
+        fields = []  # the admin adds them from its fieldsets
 
 
 @admin.register(Partner)
@@ -24,8 +40,9 @@ class PartnerAdmin(
     PublishActionsMixin,
     ContentAdmin,
 ):
+    form = PartnerForm
     list_display = ["logo_preview", "name", "type", "role", "country", "published", "position"]
-    list_display_links = ["logo_preview", "name"]
+    list_display_links = ["name"]  # the logo beside it is decorative: one link a row
     list_editable = ["position"]
     list_filter = ["type", "role", "published"]
     search_fields = ["name"]
@@ -40,7 +57,7 @@ class PartnerAdmin(
     }
     fieldsets = [
         (None, {"fields": ["name", "role", "type", "country", "website", "description"]}),
-        (_("Logo"), {"fields": ["logo"]}),
+        (_("Logo"), {"fields": ["logo_picture", "logo"]}),
         (_("Publishing"), {"fields": ["published", "position", "joined"]}),
         (_("Web address (slug)"), {"classes": ["collapse"], "fields": ["slug"]}),
     ]

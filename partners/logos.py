@@ -30,8 +30,11 @@ def validate_logo(file):
     """Refuse anything but a PNG, JPEG or WebP image of at most 2 MB, with a clear message.
 
     The whole image is decoded, as storing it will: a file cut short or damaged past its
-    header is refused here with a message, not discovered on saving.
+    header is refused here with a message, not discovered on saving. A logo already stored
+    (the library's, chosen in the form) was checked when it was uploaded.
     """
+    if getattr(file, "_committed", False):
+        return
     if file.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("The logo is %(size).1f MB; the largest accepted is 2 MB."),

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 from pages.files import delete_files_with_rows, delete_if_replaced, stored_file_name
 from pages.models import PublishedQuerySet, Scheduled
 
-from .logos import process_logo, validate_logo
+from .logos import validate_logo
 
 
 class PartnerType(models.TextChoices):
@@ -74,6 +74,18 @@ class Partner(Scheduled):
     )
     logo_width = models.PositiveIntegerField(null=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, editable=False)
+    # The logo of the library the partner's logo is; its file is named here too, so that the
+    # public pages read this row alone.
+    logo_picture = models.ForeignKey(
+        "library.Picture",
+        verbose_name=_("logo from the library"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
+        limit_choices_to={"kind": "logo"},
+        help_text=_("Choose a logo already in the library, or upload a new one below."),
+    )
     description = models.CharField(
         _("short description"),
         max_length=300,
@@ -105,11 +117,14 @@ class Partner(Scheduled):
     def __str__(self):
         return self.name
 
+    library_choices = {"logo": "logo_picture"}
+
     def save(self, *args, **kwargs):
+        from library.logos import use_library_logo
+
         previous_logo = stored_file_name(self, "logo")
-        # A newly uploaded logo is replaced by a small WebP copy before it is stored.
-        if self.logo and not self.logo._committed:
-            self.logo = process_logo(self.logo, self.slug or "logo")
+        # A newly uploaded logo goes into the library as a small WebP copy (partners/logos.py).
+        use_library_logo(self)
         super().save(*args, **kwargs)
         delete_if_replaced(self, "logo", previous_logo)
 

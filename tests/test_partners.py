@@ -9,6 +9,7 @@ from django.test import Client
 from PIL import Image
 from reversion.models import Version
 
+from library.models import Picture
 from partners.models import Benefit, Partner, PartnerType
 from tests.helpers import learn_the_clock, sign_in_verified, tags
 
@@ -262,9 +263,17 @@ def test_replacing_or_removing_a_logo_leaves_no_orphan_file(
         partner.save()
     second = Path(partner.logo.path)
     assert second.is_file() and second != first
+    # The replaced logo stays in the library, unused, until it is deleted there.
+    old_logo = Picture.objects.get(file=f"partners/logos/{first.name}")
+    assert old_logo.kind == Picture.Kind.LOGO and not old_logo.partners.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        old_logo.delete()
     assert not first.exists()
     with django_capture_on_commit_callbacks(execute=True):
         partner.delete()
+    assert second.is_file()  # the library's logo still names it
+    with django_capture_on_commit_callbacks(execute=True):
+        Picture.objects.get().delete()
     assert not second.exists()
     assert [p for p in media_root.rglob("*") if p.is_file()] == []
 
