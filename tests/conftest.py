@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client, override_settings
+from django.utils import translation
 
 from pages.models import Page
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, in_ci, java, missing_tools
@@ -69,6 +70,15 @@ def sequences_follow_restored_rows():
 def empty_cache():
     """Each test starts with an empty cache, so no page cached by an earlier test is served."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Each test starts in English, whatever language an earlier test's request left active in
+    the thread (a request to /fr/ leaves French on)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
