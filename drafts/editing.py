@@ -91,7 +91,7 @@ class DraftAdminMixin:
             if form.is_valid():
                 try:
                     seen = int(request.POST.get("_draft_revision") or 0)
-                    save_draft(type(obj).objects.get(pk=obj.pk), form, request.user, seen)
+                    draft = save_draft(type(obj).objects.get(pk=obj.pk), form, request.user, seen)
                 except DraftConflict as conflict:
                     request._draft_conflict = conflict.draft
                     extra_context.update(self.draft_context(request, obj, conflict.draft))
@@ -109,6 +109,16 @@ class DraftAdminMixin:
                     _("Draft saved. Visitors still see the published version."),
                     messages.SUCCESS,
                 )
+                if draft.reopened:
+                    self.message_user(
+                        request,
+                        _(
+                            "The draft was approved or waiting for review: with your changes "
+                            "it is being written again and will not be published. Submit it "
+                            "for review again when it is ready."
+                        ),
+                        messages.WARNING,
+                    )
                 return HttpResponseRedirect(request.path)
         return super().changeform_view(request, object_id, form_url, extra_context)
 

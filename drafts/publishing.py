@@ -7,11 +7,19 @@ history tells publications from drafts (whose own steps are DraftEvents).
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion import create_revision, set_comment, set_user
 from reversion.models import Version
 
 from .models import Draft, DraftEvent
+
+
+class DraftChanged(ValidationError):
+    """The draft was saved again after the publisher opened it."""
+
+    def __init__(self):
+        super().__init__(_("The draft changed since you read it; read it again."))
 
 
 class DraftConflict(Exception):
@@ -74,8 +82,10 @@ def save_draft(obj, form, user, seen_revision=None):
             draft = Draft(item=obj, base_version=newest_version_id(obj))
         else:
             draft.revision += 1
-        if draft.state == Draft.State.SENT_BACK:
+        draft.reopened = draft.state in (Draft.State.SUBMITTED, Draft.State.SCHEDULED)
+        if draft.state != Draft.State.EDITING:
             draft.state = Draft.State.EDITING
+            draft.publish_at = None
         draft.item_repr = str(obj)[:250]
         draft.data = values
         draft.author = user
@@ -93,13 +103,16 @@ def record(draft, action, user, comment=""):
     return DraftEvent.objects.create(draft=draft, action=action, user=user, comment=comment)
 
 
-def publish(draft, user, approved_by=None, comment=""):
+def publish(draft, user, approved_by=None, comment="", revision=None):
     """Apply the draft to its live item and save it as a new version. ValidationError when
-    the item is gone or the draft's values no longer fit it."""
+    the item is gone or the draft's values no longer fit it; DraftChanged when the draft is no
+    longer at `revision` (the one the publisher read)."""
     with transaction.atomic():
         draft = Draft.objects.select_for_update().get(pk=draft.pk)
         if not draft.is_active:
             raise ValidationError(_("This draft has already been published or discarded."))
+        if revision is not None and draft.revision != revision:
+            raise DraftChanged()
         obj = draft.item
         if obj is None:
             raise ValidationError(
@@ -126,10 +139,14 @@ def publish(draft, user, approved_by=None, comment=""):
 
 
 def discard(draft, user):
-    draft.state = Draft.State.DISCARDED
-    draft.share_key = ""
-    draft.save(update_fields=["state", "share_key", "updated"])
+    """Close the draft unless it was finished meanwhile; whether it was this call's doing."""
+    open_rows = Draft.objects.filter(pk=draft.pk, state__in=Draft.ACTIVE)
+    state = Draft.State.DISCARDED
+    if not open_rows.update(state=state, share_key="", updated=timezone.now()):
+        return False
+    draft.state, draft.share_key = state, ""
     record(draft, DraftEvent.Action.DISCARDED, user)
+    return True
 
 
 def name(user):

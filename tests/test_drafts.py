@@ -45,6 +45,9 @@ def save_draft(client, page, revision=0, **changes):
 
 
 def act(client, page, action, **extra):
+    """A button of the draft's panel, pressed on a form showing the draft's current revision."""
+    draft = Draft.objects.of(page).active().first()
+    extra.setdefault("_draft_revision", draft.revision if draft else 0)
     return client.post(change_url(page), {"_draft_action": action, **extra})
 
 

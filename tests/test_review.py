@@ -1,10 +1,15 @@
 """Review before publishing: Content editors submit drafts, Publishers approve or send back;
 emails stored first and delivered once in each person's language; the start page panels."""
 
+import datetime
+import zoneinfo
+
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from reversion.models import Version
 
 from drafts.models import Draft, DraftEvent, ReviewNotice, StaffLanguage
@@ -177,3 +182,44 @@ def test_with_review_required_the_list_offers_editors_no_publish_action(
     assert response.status_code in (200, 302)
     assert 'value="unpublish"' not in writer_client.get("/admin/pages/page/").content.decode()
     assert 'value="unpublish"' in publisher_client.get("/admin/pages/page/").content.decode()
+
+
+def test_a_draft_changed_after_approval_goes_back_to_writing_and_the_cron_leaves_it(
+    writer_client, publisher_client, client, background
+):
+    save_draft(writer_client, background, body_en=DRAFT_TEXT)
+    act(writer_client, background, "submit")
+    zone = zoneinfo.ZoneInfo(django_settings.ADMIN_TIME_ZONE)
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(hours=1), zone)
+    act(publisher_client, background, "schedule", _draft_publish_at=soon.strftime("%Y-%m-%dT%H:%M"))
+    assert Draft.objects.get().state == Draft.State.SCHEDULED
+    response = save_draft(writer_client, background, revision=1, body_en="Unreviewed text.")
+    told = writer_client.get(response.url).content.decode()
+    assert "it is being written again and will not be published" in told
+    draft = Draft.objects.get()
+    assert (draft.state, draft.publish_at) == (Draft.State.EDITING, None)
+    Draft.objects.filter(pk=draft.pk).update(publish_at=timezone.now())
+    call_command("publish_due_drafts")
+    assert "Unreviewed text." not in client.get("/background/").content.decode()
+
+
+def test_a_publisher_acting_on_a_draft_read_before_it_changed_is_told_to_read_it_again(
+    writer_client, publisher_client, client, background
+):
+    save_draft(writer_client, background, body_en=DRAFT_TEXT)
+    act(writer_client, background, "submit")
+    read = Draft.objects.get().revision
+    save_draft(writer_client, background, revision=read, body_en="Unreviewed text.")
+    act(writer_client, background, "submit")
+    for action in ("publish", "schedule"):
+        response = act(
+            publisher_client,
+            background,
+            action,
+            _draft_revision=read,
+            _draft_publish_at="2099-01-01T09:00",
+        )
+        page = publisher_client.get(response.url).content.decode()
+        assert "The draft changed since you read it; read it again." in page
+    assert Draft.objects.get().state == Draft.State.SUBMITTED
+    assert "Unreviewed text." not in client.get("/background/").content.decode()
