@@ -32,6 +32,36 @@ from .publishing import (
 from .roles import may_publish_directly
 
 
+def reviewed_form(form_class, obj):
+    """The form refusing, for someone who may not publish, a save that would leave the item
+    public or make it so; their text stays in the form."""
+    live = obj is not None and type(obj).objects.filter(pk=obj.pk, published=True).exists()
+
+    class ReviewedForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            if live:
+                self.add_error(
+                    None,
+                    _(
+                        "This item is public: only a publisher can change it directly. Nothing "
+                        "was saved; your text is still in the form. Use “Save draft”, then "
+                        "“Submit for review”."
+                    ),
+                )
+            elif cleaned.get("published"):
+                self.add_error(
+                    "published" if "published" in self.fields else None,
+                    _(
+                        "Only a publisher can publish. Untick “Published” to save it "
+                        "unpublished, and ask a publisher to publish it."
+                    ),
+                )
+            return cleaned
+
+    return ReviewedForm
+
+
 class DraftAdminMixin:
     change_form_template = "drafts/change_form.html"
 
@@ -46,6 +76,11 @@ class DraftAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
+        publishing = request.method == "POST" and not (
+            "_savedraft" in request.POST or request.POST.get("_preview")
+        )
+        if publishing and not may_publish_directly(request.user):
+            form_class = reviewed_form(form_class, obj)
         conflict = getattr(request, "_draft_conflict", None)
         if conflict is None:
             return form_class
@@ -120,6 +155,7 @@ class DraftAdminMixin:
                         messages.WARNING,
                     )
                 return HttpResponseRedirect(request.path)
+        extra_context.update(self.draft_context(request, obj, open_draft(obj)))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

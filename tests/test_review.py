@@ -13,8 +13,10 @@ from django.utils import timezone
 from reversion.models import Version
 
 from drafts.models import Draft, DraftEvent, ReviewNotice, StaffLanguage
+from pages.models import Page, Update
 from tests.helpers import sign_in_verified
 from tests.test_drafts import DRAFT_TEXT, LIVE_TEXT, act, background, change_url, save_draft
+from tests.test_history import page_form
 
 pytestmark = pytest.mark.django_db
 __all__ = ["background"]
@@ -140,16 +142,66 @@ def test_a_publisher_cannot_approve_their_own_draft_unless_allowed(
 def test_with_review_required_an_editor_cannot_publish_a_live_item_directly(
     settings, writer_client, background
 ):
-    from tests.test_history import page_form
-
     settings.REVIEW_REQUIRED = True
     form = writer_client.get(change_url(background)).content.decode()
     assert 'name="_savedraft"' in form
     assert 'value="Publish now"' not in form
     response = writer_client.post(change_url(background), page_form(background, body_en="X."))
-    assert response.status_code == 403
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "only a publisher can change it directly" in page
+    assert 'name="_savedraft"' in page and "X." in page
     background.refresh_from_db()
     assert background.body_en == LIVE_TEXT
+
+
+def test_with_review_required_an_editor_cannot_make_an_item_public(
+    settings, writer_client, background
+):
+    settings.REVIEW_REQUIRED = True
+    Page.objects.filter(pk=background.pk).update(published=False)
+    background.refresh_from_db()
+    form = page_form(background, body_en="Kept.", published="on")
+    response = writer_client.post(change_url(background), form)
+    assert "Only a publisher can publish." in response.content.decode()
+    background.refresh_from_db()
+    assert (background.published, background.body_en) == (False, LIVE_TEXT)
+    added = {
+        "kind": "news",
+        "title_en": "Published without review",
+        "slug": "no-review",
+        "date": "2027-01-15",
+        "summary_en": "Said.",
+        "time_zone": "Europe/Zurich",
+        "published": "on",
+    }
+    response = writer_client.post("/admin/pages/update/add/", added)
+    assert response.status_code == 200
+    assert "Only a publisher can publish." in response.content.decode()
+    assert not Update.objects.filter(slug="no-review").exists()
+    del added["published"]
+    assert writer_client.post("/admin/pages/update/add/", added).status_code == 302
+    assert not Update.objects.get(slug="no-review").published
+
+
+def test_with_review_required_an_editor_cannot_restore_a_public_version(
+    settings, writer_client, background
+):
+    import reversion
+
+    settings.REVIEW_REQUIRED = True
+    with reversion.create_revision():
+        background.save()
+    version = Version.objects.get_for_object(background).order_by("-pk").first()
+    with reversion.create_revision():
+        background.body_en = "Later, withdrawn."
+        background.published = False
+        background.save()
+    url = f"{change_url(background).removesuffix('change/')}history/{version.pk}/"
+    response = writer_client.post(url, follow=True)
+    assert "Only a publisher can restore a version of a public item" in response.content.decode()
+    background.refresh_from_db()
+    assert (background.published, background.body_en) == (False, "Later, withdrawn.")
 
 
 def test_the_iom_account_role_for_publishers_makes_a_publisher(settings, django_user_model):
