@@ -50,7 +50,8 @@ def act(model_admin, request, obj, draft):
     match action:
         case "publish" if permitted["may_publish"]:
             try:
-                publish(draft, user, approved_by=user, comment=comment, revision=seen)
+                over_newer = request.POST.get("_draft_over_newer") == "1"
+                publish(draft, user, user, comment, revision=seen, over_newer=over_newer)
             except ValidationError as error:
                 return refused(model_admin, request, error, back)
             review.notify(request, draft, DraftEvent.Action.PUBLISHED, comment)

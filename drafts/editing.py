@@ -196,7 +196,7 @@ class DraftAdminMixin:
     def their_values(self, obj, draft, form):
         """The fields where the other editor's draft differs from this form: (label, text)."""
         rows = []
-        mine = values_from_form(form)
+        mine = values_from_form(form, type(obj).objects.get(pk=obj.pk))
         for field_name, value in draft.data.items():
             if mine.get(field_name) != value and field_name in form.fields:
                 rows.append((form.fields[field_name].label, value))

@@ -166,3 +166,49 @@ def test_publishing_from_the_form_closes_the_draft_and_the_version_says_so(
     assert DRAFT_TEXT in client.get("/background/").content.decode()
     version = Version.objects.get_for_object(background).order_by("-pk").first()
     assert version.revision.comment.startswith("Published from a draft by editor")
+
+
+def test_a_draft_keeps_and_publishes_only_what_it_changed_and_asks_over_a_newer_version(
+    staff_client, client, background
+):
+    import reversion
+
+    titles = {"nav_title_fr": background.nav_title_fr, "nav_title_es": background.nav_title_es}
+    save_draft(staff_client, background, body_en=DRAFT_TEXT, **titles)
+    draft = Draft.objects.get()
+    assert draft.data == {"body_en": DRAFT_TEXT}
+    with reversion.create_revision():
+        background.summary_en = "Changed by someone else, live."
+        background.save()
+    response = act(staff_client, background, "publish")
+    told = staff_client.get(response.url).content.decode()
+    assert "The published version has changed since this draft was started. Compare" in told
+    assert 'name="_draft_over_newer"' in told
+    background.refresh_from_db()
+    assert background.body_en == LIVE_TEXT
+    assert Draft.objects.get().state == Draft.State.EDITING
+    act(staff_client, background, "publish", _draft_over_newer="1")
+    background.refresh_from_db()
+    assert (background.body_en, background.summary_en) == (
+        DRAFT_TEXT,
+        "Changed by someone else, live.",
+    )
+
+
+def test_the_command_leaves_a_scheduled_draft_whose_item_changed_since(
+    staff_client, client, background, capsys
+):
+    import reversion
+
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    zone = zoneinfo.ZoneInfo(settings.ADMIN_TIME_ZONE)
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(hours=1), zone)
+    act(staff_client, background, "schedule", _draft_publish_at=soon.strftime("%Y-%m-%dT%H:%M"))
+    with reversion.create_revision():
+        background.summary_en = "Changed by someone else, live."
+        background.save()
+    Draft.objects.update(publish_at=timezone.now())
+    call_command("publish_due_drafts")
+    assert "has changed since this draft was started" in capsys.readouterr().err
+    assert Draft.objects.get().state == Draft.State.SCHEDULED
+    assert DRAFT_TEXT not in client.get("/background/").content.decode()
