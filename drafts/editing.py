@@ -164,7 +164,9 @@ class DraftAdminMixin:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
         draft = open_draft(obj) if change else None
-        if draft is not None:
+        # Only the change form showing the draft as it is now publishes it; a list's row or a
+        # form opened before the draft's last save leaves the draft open.
+        if draft is not None and request.POST.get("_draft_revision") == str(draft.revision):
             request._published_draft = draft
             draft.state = Draft.State.PUBLISHED
             draft.share_key = ""

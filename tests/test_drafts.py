@@ -160,7 +160,7 @@ def test_publishing_from_the_form_closes_the_draft_and_the_version_says_so(
     staff_client, client, background
 ):
     save_draft(staff_client, background, body_en=DRAFT_TEXT)
-    data = page_form(background, body_en=DRAFT_TEXT, _continue="1")
+    data = page_form(background, body_en=DRAFT_TEXT, _continue="1", _draft_revision=1)
     assert staff_client.post(change_url(background), data).status_code == 302
     assert Draft.objects.get().state == Draft.State.PUBLISHED
     assert DRAFT_TEXT in client.get("/background/").content.decode()
@@ -212,3 +212,21 @@ def test_the_command_leaves_a_scheduled_draft_whose_item_changed_since(
     assert "has changed since this draft was started" in capsys.readouterr().err
     assert Draft.objects.get().state == Draft.State.SCHEDULED
     assert DRAFT_TEXT not in client.get("/background/").content.decode()
+
+
+def test_saving_from_the_list_or_a_stale_form_leaves_the_draft_open(staff_client, background):
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    listing = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": background.pk,
+        "form-0-nav_position": background.nav_position + 1,
+        "_save": "Save",
+    }
+    staff_client.post("/admin/pages/page/?q=background", listing)
+    background.refresh_from_db()
+    assert background.nav_position == listing["form-0-nav_position"]
+    assert Draft.objects.get().state == Draft.State.EDITING
+    stale = page_form(background, _draft_revision=0, _continue="1")
+    assert staff_client.post(change_url(background), stale).status_code == 302
+    assert Draft.objects.get().state == Draft.State.EDITING
