@@ -210,7 +210,7 @@ def test_the_command_leaves_a_scheduled_draft_whose_item_changed_since(
     Draft.objects.update(publish_at=timezone.now())
     call_command("publish_due_drafts")
     assert "has changed since this draft was started" in capsys.readouterr().err
-    assert Draft.objects.get().state == Draft.State.SCHEDULED
+    assert Draft.objects.get().state == Draft.State.SUBMITTED
     assert DRAFT_TEXT not in client.get("/background/").content.decode()
 
 

@@ -275,3 +275,49 @@ def test_a_publisher_acting_on_a_draft_read_before_it_changed_is_told_to_read_it
         assert "The draft changed since you read it; read it again." in page
     assert Draft.objects.get().state == Draft.State.SUBMITTED
     assert "Unreviewed text." not in client.get("/background/").content.decode()
+
+
+def test_submitting_sends_one_email_in_the_request_and_the_outbox_job_the_others(
+    django_user_model,
+    writer_client,
+    writer,
+    publisher,
+    background,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    for name in ("second", "third"):
+        member(django_user_model, name, "Publishers")
+    save_draft(writer_client, background, body_en=DRAFT_TEXT)
+    with django_capture_on_commit_callbacks(execute=True):
+        act(writer_client, background, "submit")
+    assert len(smtp_server.messages) == 1
+    assert ReviewNotice.objects.filter(delivery_status="pending").count() == 2
+    call_command("send_pending_enquiries")
+    assert len(smtp_server.messages) == 3
+
+
+def test_the_command_tells_the_author_it_published_or_held_their_draft(
+    writer_client, writer, publisher_client, background
+):
+    import reversion
+
+    zone = zoneinfo.ZoneInfo(django_settings.ADMIN_TIME_ZONE)
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(hours=1), zone)
+    for change in (False, True):
+        save_draft(writer_client, background, body_en=f"{DRAFT_TEXT} {change}")
+        act(writer_client, background, "submit")
+        act(publisher_client, background, "schedule", _draft_publish_at=f"{soon:%Y-%m-%dT%H:%M}")
+        if change:
+            with reversion.create_revision():
+                background.refresh_from_db()
+                background.summary_en = "Changed live meanwhile."
+                background.save()
+        Draft.objects.active().update(publish_at=timezone.now())
+        call_command("publish_due_drafts")
+    subjects = ReviewNotice.objects.filter(recipient=writer).values_list("subject", flat=True)
+    assert list(subjects) == [
+        "Published: “The gender gap in migration”",
+        "Not published at the time set: “The gender gap in migration”",
+    ]
+    assert Draft.objects.active().get().state == Draft.State.SUBMITTED
