@@ -104,6 +104,8 @@ class DraftAdminMixin:
         extra_context.setdefault("draft_languages", settings.LANGUAGES)
         if object_id is None:
             if request.method == "POST" and request.POST.get("_preview"):
+                if not self.has_add_permission(request):
+                    raise PermissionDenied
                 return self._preview_unsaved(request, None, extra_context)
             return super().changeform_view(request, object_id, form_url, extra_context)
         if request.method != "POST":
