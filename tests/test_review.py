@@ -321,3 +321,37 @@ def test_the_command_tells_the_author_it_published_or_held_their_draft(
         "Not published at the time set: “The gender gap in migration”",
     ]
     assert Draft.objects.active().get().state == Draft.State.SUBMITTED
+
+
+def test_review_emails_are_exported_erased_and_purged_as_personal_data(
+    settings, tmp_path, writer, client
+):
+    from genmig import personal_data
+
+    settings.ERASURE_LOG_FILE = tmp_path / "erasures.jsonl"
+    settings.REVIEW_NOTICE_RETENTION_DAYS = 90
+
+    def notice(days, status="sent"):
+        made = ReviewNotice.objects.create(
+            recipient=writer,
+            email=writer.email,
+            language="en",
+            subject=f"Sent back to you ({days})",
+            body="Clearer sent your draft back. Comment: cite Amina's source.",
+            delivery_status=status,
+        )
+        created = timezone.now() - datetime.timedelta(days=days)
+        ReviewNotice.objects.filter(pk=made.pk).update(created=created)
+        return made
+
+    notice(91)
+    recent, unsent = notice(89), notice(91, status="pending")
+    assert personal_data.purge()["review_notices"] == 1
+    assert set(ReviewNotice.objects.all()) == {recent, unsent}
+    label = "Emails to staff about drafts to review (address, names, comments), once sent"
+    assert f"<td>{label}</td><td>3 months</td>" in client.get("/privacy/").content.decode()
+    exported = personal_data.export(" WRITER@iom.int ")["review_notices"]
+    assert {item["subject"] for item in exported} == {recent.subject, unsent.subject}
+    assert "cite Amina's source" in exported[0]["body"]
+    assert personal_data.erase(writer.email)["review_notices"] == 2
+    assert not ReviewNotice.objects.exists()
