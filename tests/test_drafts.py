@@ -230,3 +230,18 @@ def test_saving_from_the_list_or_a_stale_form_leaves_the_draft_open(staff_client
     stale = page_form(background, _draft_revision=0, _continue="1")
     assert staff_client.post(change_url(background), stale).status_code == 302
     assert Draft.objects.get().state == Draft.State.EDITING
+
+
+def test_a_step_on_a_draft_finished_meanwhile_leaves_it_finished(staff_client, background):
+    from drafts.actions import change
+    from drafts.publishing import discard
+
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    stale = Draft.objects.get()
+    act(staff_client, background, "publish")
+    save_draft(staff_client, background, body_en="A newer draft.")
+    assert not change(stale, state=Draft.State.SUBMITTED)
+    assert not discard(stale, None)
+    states = dict(Draft.objects.values_list("pk", "state"))
+    assert states[stale.pk] == Draft.State.PUBLISHED
+    assert sorted(states.values()) == [Draft.State.EDITING, Draft.State.PUBLISHED]
