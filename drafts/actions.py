@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import review
 from .models import Draft, DraftEvent
-from .publishing import discard, publish, record
+from .publishing import DraftChanged, discard, publish, record
 from .roles import is_publisher, may_approve, own
 
 
@@ -27,6 +27,7 @@ def allowed(request, draft):
         "may_submit": draft.state in (Draft.State.EDITING, Draft.State.SENT_BACK),
         "may_send_back": publisher and submitted,
         "may_discard": publisher or own(user, draft),
+        "may_share": publisher or own(user, draft),
         "self_approval_refused": publisher and not approve,
     }
 
@@ -45,10 +46,12 @@ def act(model_admin, request, obj, draft):
     permitted = allowed(request, draft)
     comment = request.POST.get("_draft_comment", "").strip()[:2000]
     user = request.user
+    seen = read_revision(request)
     match action:
         case "publish" if permitted["may_publish"]:
             try:
-                publish(draft, user, approved_by=user, comment=comment)
+                over_newer = request.POST.get("_draft_over_newer") == "1"
+                publish(draft, user, user, comment, revision=seen, over_newer=over_newer)
             except ValidationError as error:
                 return refused(model_admin, request, error, back)
             review.notify(request, draft, DraftEvent.Action.PUBLISHED, comment)
@@ -62,14 +65,14 @@ def act(model_admin, request, obj, draft):
                     messages.ERROR,
                 )
                 return back
-            draft.state, draft.publish_at = Draft.State.SCHEDULED, moment
-            draft.save(update_fields=["state", "publish_at", "updated"])
+            if not change(draft, seen, state=Draft.State.SCHEDULED, publish_at=moment):
+                return refused(model_admin, request, DraftChanged(), back)
             record(draft, DraftEvent.Action.APPROVED, user, comment)
             record(draft, DraftEvent.Action.SCHEDULED, user)
             message = _("Approved. The changes will be published at the time given.")
         case "submit" if permitted["may_submit"]:
-            draft.state, draft.submitted_by = Draft.State.SUBMITTED, user
-            draft.save(update_fields=["state", "submitted_by", "updated"])
+            if not change(draft, state=Draft.State.SUBMITTED, submitted_by=user):
+                return refused(model_admin, request, DraftChanged(), back)
             record(draft, DraftEvent.Action.SUBMITTED, user, comment)
             review.notify(request, draft, DraftEvent.Action.SUBMITTED, comment)
             message = _("Submitted for review. The publishers have been told.")
@@ -79,25 +82,27 @@ def act(model_admin, request, obj, draft):
                     request, _("Say in the comment what should change."), messages.ERROR
                 )
                 return back
-            draft.state = Draft.State.SENT_BACK
-            draft.save(update_fields=["state", "updated"])
+            if not change(draft, seen, state=Draft.State.SENT_BACK):
+                return refused(model_admin, request, DraftChanged(), back)
             record(draft, DraftEvent.Action.SENT_BACK, user, comment)
             review.notify(request, draft, DraftEvent.Action.SENT_BACK, comment)
             message = _("Sent back to the author with your comment.")
         case "discard" if permitted["may_discard"]:
-            discard(draft, user)
+            if not discard(draft, user):
+                return refused(model_admin, request, DraftChanged(), back)
             message = _("Draft discarded. The published version is unchanged.")
-        case "share":
+        case "share" if permitted["may_share"]:
             draft.new_share_key()
             draft.share_created = timezone.now()
-            draft.save(update_fields=["share_key", "share_created", "updated"])
+            if not change(draft, share_key=draft.share_key, share_created=draft.share_created):
+                return refused(model_admin, request, DraftChanged(), back)
             record(draft, DraftEvent.Action.LINK_CREATED, user)
             message = _(
                 "Preview link created: anyone who has it can read the draft for %(hours)s hours."
             ) % {"hours": settings.PREVIEW_LINK_HOURS}
-        case "revoke":
-            draft.share_key = ""
-            draft.save(update_fields=["share_key", "updated"])
+        case "revoke" if permitted["may_share"]:
+            if not change(draft, share_key=""):
+                return refused(model_admin, request, DraftChanged(), back)
             record(draft, DraftEvent.Action.LINK_REVOKED, user)
             message = _("Preview link withdrawn: it no longer opens the draft.")
         case _:
@@ -107,6 +112,25 @@ def act(model_admin, request, obj, draft):
             return back
     model_admin.message_user(request, message, messages.SUCCESS)
     return back
+
+
+def read_revision(request):
+    """The draft's revision the form was opened on; -1 (matching none) when missing."""
+    try:
+        return int(request.POST.get("_draft_revision", ""))
+    except ValueError:
+        return -1
+
+
+def change(draft, revision=None, **values):
+    """Set these values on the draft only while it is open (and at `revision` when given), in
+    one conditional UPDATE: a draft finished or saved meanwhile is left as it is."""
+    rows = Draft.objects.filter(pk=draft.pk, state__in=Draft.ACTIVE)
+    if revision is not None:
+        rows = rows.filter(revision=revision)
+    for field, value in values.items():
+        setattr(draft, field, value)
+    return rows.update(updated=timezone.now(), **values) == 1
 
 
 def refused(model_admin, request, error, back):

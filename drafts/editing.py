@@ -38,6 +38,36 @@ def preview_languages():
     return [(code, get_language_info(code)["name_translated"]) for code in languages]
 
 
+def reviewed_form(form_class, obj):
+    """The form refusing, for someone who may not publish, a save that would leave the item
+    public or make it so; their text stays in the form."""
+    live = obj is not None and type(obj).objects.filter(pk=obj.pk, published=True).exists()
+
+    class ReviewedForm(form_class):
+        def clean(self):
+            cleaned = super().clean()
+            if live:
+                self.add_error(
+                    None,
+                    _(
+                        "This item is public: only a publisher can change it directly. Nothing "
+                        "was saved; your text is still in the form. Use “Save draft”, then "
+                        "“Submit for review”."
+                    ),
+                )
+            elif cleaned.get("published"):
+                self.add_error(
+                    "published" if "published" in self.fields else None,
+                    _(
+                        "Only a publisher can publish. Untick “Published” to save it "
+                        "unpublished, and ask a publisher to publish it."
+                    ),
+                )
+            return cleaned
+
+    return ReviewedForm
+
+
 class DraftAdminMixin:
     change_form_template = "drafts/change_form.html"
 
@@ -52,6 +82,11 @@ class DraftAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
+        publishing = request.method == "POST" and not (
+            "_savedraft" in request.POST or request.POST.get("_preview")
+        )
+        if publishing and not may_publish_directly(request.user):
+            form_class = reviewed_form(form_class, obj)
         conflict = getattr(request, "_draft_conflict", None)
         if conflict is None:
             return form_class
@@ -75,6 +110,8 @@ class DraftAdminMixin:
         extra_context.setdefault("draft_languages", preview_languages())
         if object_id is None:
             if request.method == "POST" and request.POST.get("_preview"):
+                if not self.has_add_permission(request):
+                    raise PermissionDenied
                 return self._preview_unsaved(request, None, extra_context)
             return super().changeform_view(request, object_id, form_url, extra_context)
         if request.method != "POST":
@@ -97,7 +134,7 @@ class DraftAdminMixin:
             if form.is_valid():
                 try:
                     seen = int(request.POST.get("_draft_revision") or 0)
-                    save_draft(type(obj).objects.get(pk=obj.pk), form, request.user, seen)
+                    draft = save_draft(type(obj).objects.get(pk=obj.pk), form, request.user, seen)
                 except DraftConflict as conflict:
                     request._draft_conflict = conflict.draft
                     extra_context.update(self.draft_context(request, obj, conflict.draft))
@@ -115,7 +152,18 @@ class DraftAdminMixin:
                     _("Draft saved. Visitors still see the published version."),
                     messages.SUCCESS,
                 )
+                if draft.reopened:
+                    self.message_user(
+                        request,
+                        _(
+                            "The draft was approved or waiting for review: with your changes "
+                            "it is being written again and will not be published. Submit it "
+                            "for review again when it is ready."
+                        ),
+                        messages.WARNING,
+                    )
                 return HttpResponseRedirect(request.path)
+        extra_context.update(self.draft_context(request, obj, open_draft(obj)))
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -124,7 +172,9 @@ class DraftAdminMixin:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
         draft = open_draft(obj) if change else None
-        if draft is not None:
+        # Only the change form showing the draft as it is now publishes it; a list's row or a
+        # form opened before the draft's last save leaves the draft open.
+        if draft is not None and request.POST.get("_draft_revision") == str(draft.revision):
             request._published_draft = draft
             draft.state = Draft.State.PUBLISHED
             draft.share_key = ""
@@ -156,7 +206,7 @@ class DraftAdminMixin:
     def their_values(self, obj, draft, form):
         """The fields where the other editor's draft differs from this form: (label, text)."""
         rows = []
-        mine = values_from_form(form)
+        mine = values_from_form(form, type(obj).objects.get(pk=obj.pk))
         for field_name, value in draft.data.items():
             if mine.get(field_name) != value and field_name in form.fields:
                 rows.append((form.fields[field_name].label, value))

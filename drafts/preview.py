@@ -6,6 +6,7 @@ nor a search engine keeps it; a refused preview says why, with a status no cache
 """
 
 import datetime
+import logging
 import time
 
 from django.conf import settings
@@ -26,10 +27,15 @@ STAFF_VALUE = "draft"
 SALT = "drafts.preview"
 ROBOTS = "noindex, nofollow"
 
+logger = logging.getLogger("genmig.drafts")
+
 
 class PreviewRefused(Exception):
     def response(self, request):
         response = render(request, "drafts/preview_refused.html", {"reason": str(self)}, status=403)
+        # A refusal is expected (an old link, a visitor): noted, not warned about.
+        logger.info("Draft preview refused at %s: %s", request.path, self)
+        response._has_been_logged = True
         return private(response)
 
 
@@ -69,21 +75,17 @@ def previewable(obj):
 VIEWS = {"pages.Page": "PageView", "pages.Update": "UpdateView"}
 
 
-def previewed(request, obj):
-    """(the item with its draft applied, what the banner says) for this request's ?preview=,
-    or PreviewRefused saying why not."""
+def screen(request):
+    """PreviewRefused for a ?preview= that no item could answer, found without reading the
+    database: the staff value without signed-in staff, a link tampered with or expired.
+    Returns the link's (draft's pk, key) or None for the staff value."""
     value = request.GET.get(PARAMETER, "")
     if value == STAFF_VALUE:
         if not is_signed_in_staff(request):
             raise PreviewRefused(
                 _("Only signed-in staff can preview drafts here. Sign in, or ask for a link.")
             )
-        draft = open_draft(obj)
-        if draft is None:
-            raise PreviewRefused(
-                _("No draft of this page is waiting: it was published or discarded.")
-            )
-        return apply(draft, obj), {"draft": draft, "shared": False}
+        return None
     try:
         pk, key, created = signing.Signer(salt=SALT).unsign_object(value)
     except (signing.BadSignature, ValueError, TypeError):
@@ -92,6 +94,28 @@ def previewed(request, obj):
         ) from None
     if time.time() > created + link_hours() * 3600:
         raise PreviewRefused(_("This preview link has expired. Ask for a new one."))
+    return pk, key
+
+
+def previewed(request, obj):
+    """(the item with its draft applied, what the banner says) for this request's ?preview=,
+    or PreviewRefused saying why not."""
+    link = screen(request)
+    if link is None:
+        opts = obj._meta
+        user = request.user
+        if not (
+            user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+            or user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+        ):
+            raise PreviewRefused(_("Your account may not see the drafts of this kind of item."))
+        draft = open_draft(obj)
+        if draft is None:
+            raise PreviewRefused(
+                _("No draft of this page is waiting: it was published or discarded.")
+            )
+        return apply(draft, obj), {"draft": draft, "shared": False}
+    pk, key = link
     draft = Draft.objects.select_related("author").filter(pk=pk).first()
     same_item = draft is not None and (
         draft.content_type_id == ContentType.objects.get_for_model(obj).pk

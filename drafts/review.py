@@ -1,8 +1,8 @@
 """Telling people about drafts: the publishers when a draft is submitted, its author when it
 is sent back or published. Each email is stored first (ReviewNotice), written in the
-recipient's language, then delivered exactly once: tried after the request's commit and
-again by `send_pending_enquiries`, each attempt claiming the row with one conditional UPDATE
-as the enquiries' notifications do (partners/notifications.py)."""
+recipient's language, then delivered exactly once: one tried after the request's commit, the
+others (and those that failed) by `send_pending_enquiries`, each attempt claiming the row
+with one conditional UPDATE as the enquiries' notifications do (partners/notifications.py)."""
 
 import logging
 
@@ -42,27 +42,37 @@ def recipients(draft, action, actor):
     else:
         author = draft.submitted_by or draft.author
         people = [author] if author is not None and author.email and author.is_active else []
-    return [person for person in people if person.pk != actor.pk]
+    return [person for person in people if actor is None or person.pk != actor.pk]
 
+
+# Told to the author when a scheduled draft is left unpublished; not one of the draft's events.
+HELD = "held"
 
 SUBJECTS = {
     DraftEvent.Action.SUBMITTED: lambda: _("Waiting for your review: “%(item)s”"),
     DraftEvent.Action.SENT_BACK: lambda: _("Sent back to you: “%(item)s”"),
     DraftEvent.Action.PUBLISHED: lambda: _("Published: “%(item)s”"),
+    HELD: lambda: _("Not published at the time set: “%(item)s”"),
 }
 LINES = {
     DraftEvent.Action.SUBMITTED: lambda: _("%(actor)s submitted draft changes for review."),
     DraftEvent.Action.SENT_BACK: lambda: _("%(actor)s sent your draft back."),
     DraftEvent.Action.PUBLISHED: lambda: _("%(actor)s approved and published your draft."),
+    HELD: lambda: _(
+        "Your draft, approved by %(actor)s, was not published at the time set: the published "
+        "version has changed since the draft was started. Open it in the admin, compare, and "
+        "have it published again."
+    ),
 }
 
 
-def notify(request, draft, action, comment=""):
-    """Store one email per recipient, in their language; send them once committed."""
+def notify(request, draft, action, comment="", actor=None):
+    """Store one email per recipient, in their language; send one once committed. Without a
+    request (the scheduled publishing), `actor` acts and the email names the item only."""
     if action not in SUBJECTS:
         return []
-    actor = request.user
-    obj = draft.item
+    actor = request.user if request is not None else actor
+    obj = draft.item if request is not None else None
     languages = dict(
         StaffLanguage.objects.filter(
             user__in=[p.pk for p in recipients(draft, action, actor)]
@@ -95,12 +105,16 @@ def notify(request, draft, action, comment=""):
                 )
             )
     ReviewNotice.objects.bulk_create(notices)
-    stored = list(
-        ReviewNotice.objects.filter(draft=draft, delivery_status="pending").values_list(
-            "pk", flat=True
-        )
+    first = (
+        ReviewNotice.objects.filter(draft=draft, delivery_status="pending")
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
     )
-    transaction.on_commit(lambda: [attempt(pk) for pk in stored])
+    if first is not None:
+        # One email within the request, which then waits at most EMAIL_TIMEOUT for the mail
+        # server; the others are sent by send_pending_enquiries, which runs every minute.
+        transaction.on_commit(lambda: attempt(first))
     return notices
 
 

@@ -29,6 +29,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from drafts import personal_data as review_notices
 from pages.audience import purge_audience
 from partners import personal_data as enquiries
 
@@ -110,6 +111,12 @@ KINDS = [
         staff.purge_history,
     ),
     Kind(
+        "review_notices",
+        _("Emails to staff about drafts to review (address, names, comments), once sent"),
+        _days("REVIEW_NOTICE_RETENTION_DAYS"),
+        review_notices.purge_review_notices,
+    ),
+    Kind(
         "staff_accounts",
         _("Staff accounts (name, email address)"),
         lambda: _("while the person edits the site; deactivated and anonymised on request"),
@@ -139,6 +146,7 @@ EXPORTS = [
     ("sign_in_records", staff.export_sign_in_records),
     ("iom_account", staff.export_identity),
     ("staff_language", staff.export_staff_language),
+    ("review_notices", review_notices.export_review_notices),
 ]
 
 # Sign-in attempts first: they are found by the account's name, which erasing it replaces.
@@ -147,11 +155,16 @@ ERASERS = [
     ("sign_in_attempts", staff.erase_sign_in_attempts),
     ("sign_in_records", staff.erase_sign_in_records),
     ("staff_language", staff.erase_staff_language),
+    ("review_notices", review_notices.erase_review_notices),
     ("staff_accounts", staff.erase_staff_accounts),
 ]
 
 # Where the addresses that data is kept under are found, to replay erasures after a restore.
-ADDRESS_SOURCES = [enquiries.enquiry_addresses, staff.staff_addresses]
+ADDRESS_SOURCES = [
+    enquiries.enquiry_addresses,
+    staff.staff_addresses,
+    review_notices.review_notice_addresses,
+]
 
 
 def retention_table():

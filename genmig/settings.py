@@ -411,6 +411,8 @@ AUDIENCE_RETENTION_DAYS = env.int("AUDIENCE_RETENTION_DAYS", default=400)
 # deletes what is older, and the privacy notice states the same periods (genmig/personal_data.py).
 # Enquiries marked spam, whether caught by the robot trap or by staff.
 SPAM_ENQUIRY_RETENTION_DAYS = env.int("SPAM_ENQUIRY_RETENTION_DAYS", default=30)
+# Emails to staff about drafts, once sent (their bodies name people and quote comments).
+REVIEW_NOTICE_RETENTION_DAYS = env.int("REVIEW_NOTICE_RETENTION_DAYS", default=90)
 # Records of sign-ins and failed attempts to the admin: SIGN_IN_RECORD_RETENTION_DAYS above.
 # Erasures are logged here as well as in the database (a keyed hash of the address and the time,
 # never the address), so that restoring an older backup erases again whom it must. Keep the file

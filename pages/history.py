@@ -24,6 +24,8 @@ from reversion import add_to_revision, create_revision, set_comment, set_user
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from drafts.roles import may_publish_directly
+
 from .marking import MAX_COMPARED_TOKENS, MAX_COMPARED_TOKENS_PER_FIELD, marked_words
 from .restoring import restore
 
@@ -160,6 +162,17 @@ class HistoryAdmin(VersionAdmin):
     def _compare(self, request, version, obj, recover):
         opts = self.model._meta
         if request.method == "POST":
+            public = version.field_dict.get("published") or getattr(obj, "published", False)
+            if public and not may_publish_directly(request.user):
+                self.message_user(
+                    request,
+                    _(
+                        "Only a publisher can restore a version of a public item, or a "
+                        "version that was public. Nothing was changed."
+                    ),
+                    messages.ERROR,
+                )
+                return redirect(request.path)
             try:
                 restored, missing = restore(version, request.user)
             except (ValidationError, IntegrityError) as error:

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 
 from drafts.preview import PARAMETER as DRAFT_PREVIEW
-from drafts.preview import ROBOTS, PreviewRefused, previewed
+from drafts.preview import ROBOTS, PreviewRefused, previewed, screen
 from genmig.cache import PRIVATE_CACHE_CONTROL
 from genmig.personal_data import retention_table
 from genmig.query import as_given, one_of, page_number, reads_query
@@ -48,6 +48,11 @@ class PreviewMixin:
     query_parameters = {DRAFT_PREVIEW: as_given}
 
     def get(self, request, *args, **kwargs):
+        if request.GET.get(DRAFT_PREVIEW):
+            try:
+                screen(request)
+            except PreviewRefused as refusal:
+                return refusal.response(request)
         self.object = self.get_object()
         extra = {}
         if request.GET.get(DRAFT_PREVIEW):

@@ -45,6 +45,9 @@ def save_draft(client, page, revision=0, **changes):
 
 
 def act(client, page, action, **extra):
+    """A button of the draft's panel, pressed on a form showing the draft's current revision."""
+    draft = Draft.objects.of(page).active().first()
+    extra.setdefault("_draft_revision", draft.revision if draft else 0)
     return client.post(change_url(page), {"_draft_action": action, **extra})
 
 
@@ -157,9 +160,88 @@ def test_publishing_from_the_form_closes_the_draft_and_the_version_says_so(
     staff_client, client, background
 ):
     save_draft(staff_client, background, body_en=DRAFT_TEXT)
-    data = page_form(background, body_en=DRAFT_TEXT, _continue="1")
+    data = page_form(background, body_en=DRAFT_TEXT, _continue="1", _draft_revision=1)
     assert staff_client.post(change_url(background), data).status_code == 302
     assert Draft.objects.get().state == Draft.State.PUBLISHED
     assert DRAFT_TEXT in client.get("/background/").content.decode()
     version = Version.objects.get_for_object(background).order_by("-pk").first()
     assert version.revision.comment.startswith("Published from a draft by editor")
+
+
+def test_a_draft_keeps_and_publishes_only_what_it_changed_and_asks_over_a_newer_version(
+    staff_client, client, background
+):
+    import reversion
+
+    titles = {"nav_title_fr": background.nav_title_fr, "nav_title_es": background.nav_title_es}
+    save_draft(staff_client, background, body_en=DRAFT_TEXT, **titles)
+    draft = Draft.objects.get()
+    assert draft.data == {"body_en": DRAFT_TEXT}
+    with reversion.create_revision():
+        background.summary_en = "Changed by someone else, live."
+        background.save()
+    response = act(staff_client, background, "publish")
+    told = staff_client.get(response.url).content.decode()
+    assert "The published version has changed since this draft was started. Compare" in told
+    assert 'name="_draft_over_newer"' in told
+    background.refresh_from_db()
+    assert background.body_en == LIVE_TEXT
+    assert Draft.objects.get().state == Draft.State.EDITING
+    act(staff_client, background, "publish", _draft_over_newer="1")
+    background.refresh_from_db()
+    assert (background.body_en, background.summary_en) == (
+        DRAFT_TEXT,
+        "Changed by someone else, live.",
+    )
+
+
+def test_the_command_leaves_a_scheduled_draft_whose_item_changed_since(
+    staff_client, client, background, capsys
+):
+    import reversion
+
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    zone = zoneinfo.ZoneInfo(settings.ADMIN_TIME_ZONE)
+    soon = timezone.localtime(timezone.now() + datetime.timedelta(hours=1), zone)
+    act(staff_client, background, "schedule", _draft_publish_at=soon.strftime("%Y-%m-%dT%H:%M"))
+    with reversion.create_revision():
+        background.summary_en = "Changed by someone else, live."
+        background.save()
+    Draft.objects.update(publish_at=timezone.now())
+    call_command("publish_due_drafts")
+    assert "has changed since this draft was started" in capsys.readouterr().err
+    assert Draft.objects.get().state == Draft.State.SUBMITTED
+    assert DRAFT_TEXT not in client.get("/background/").content.decode()
+
+
+def test_saving_from_the_list_or_a_stale_form_leaves_the_draft_open(staff_client, background):
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    listing = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": background.pk,
+        "form-0-nav_position": background.nav_position + 1,
+        "_save": "Save",
+    }
+    staff_client.post("/admin/pages/page/?q=background", listing)
+    background.refresh_from_db()
+    assert background.nav_position == listing["form-0-nav_position"]
+    assert Draft.objects.get().state == Draft.State.EDITING
+    stale = page_form(background, _draft_revision=0, _continue="1")
+    assert staff_client.post(change_url(background), stale).status_code == 302
+    assert Draft.objects.get().state == Draft.State.EDITING
+
+
+def test_a_step_on_a_draft_finished_meanwhile_leaves_it_finished(staff_client, background):
+    from drafts.actions import change
+    from drafts.publishing import discard
+
+    save_draft(staff_client, background, body_en=DRAFT_TEXT)
+    stale = Draft.objects.get()
+    act(staff_client, background, "publish")
+    save_draft(staff_client, background, body_en="A newer draft.")
+    assert not change(stale, state=Draft.State.SUBMITTED)
+    assert not discard(stale, None)
+    states = dict(Draft.objects.values_list("pk", "state"))
+    assert states[stale.pk] == Draft.State.PUBLISHED
+    assert sorted(states.values()) == [Draft.State.EDITING, Draft.State.PUBLISHED]

@@ -6,7 +6,7 @@ from django.test import Client
 
 from drafts.models import Draft
 from drafts.preview import share_token
-from pages.models import Page
+from pages.models import Page, Update
 from tests.test_drafts import DRAFT_TEXT, LIVE_TEXT, act, background, change_url, save_draft
 from tests.test_history import page_form
 
@@ -114,3 +114,60 @@ def test_a_new_page_is_previewed_before_it_is_ever_saved(staff_client):
 def test_lists_only_items_offer_no_preview_button(staff_client):
     assert 'name="_preview"' not in staff_client.get("/admin/pages/resource/add/").content.decode()
     assert 'name="_preview"' in staff_client.get("/admin/pages/update/add/").content.decode()
+
+
+def staff_member(django_user_model, username, *permissions):
+    from django.contrib.auth.models import Permission
+
+    from tests.helpers import sign_in_verified
+
+    user = django_user_model.objects.create_user(
+        username=username, password="a-long-test-password", is_staff=True
+    )
+    user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
+    return sign_in_verified(Client(), user)
+
+
+def test_staff_see_a_draft_only_of_items_they_may_see_and_add_previews_need_the_add_right(
+    django_user_model, drafted
+):
+    partners_only = staff_member(django_user_model, "partners-only", "view_partner")
+    refused = partners_only.get("/background/?preview=draft")
+    assert refused.status_code == 403
+    assert DRAFT_TEXT not in refused.content.decode()
+    assert "may not see the drafts" in refused.content.decode()
+    readers = staff_member(django_user_model, "reader", "view_page")
+    assert_private_preview(readers.get("/background/?preview=draft"), DRAFT_TEXT)
+    data = {"title_en": "Not mine to add", "summary_en": "-", "body_en": "Hidden words."}
+    response = readers.post("/admin/pages/page/add/", {**data, "slug": "x", "_preview": "en"})
+    assert response.status_code == 403
+    assert "Hidden words." not in response.content.decode()
+
+
+def test_only_the_author_or_a_publisher_shares_a_draft(django_user_model, drafted, background):
+    other = staff_member(django_user_model, "other-editor", "view_page", "change_page")
+    act(other, background, "share")
+    drafted.refresh_from_db()
+    assert drafted.share_key == ""
+    assert 'value="share"' not in other.get(change_url(background)).content.decode()
+
+
+def test_a_visitors_staff_preview_is_refused_before_the_item_is_read_and_noted_quietly(
+    client, drafted, caplog
+):
+    import logging
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    update = Update.objects.create(
+        kind="news", title_en="Out now", slug="out-now", date="2027-01-15", published=True
+    )
+    with caplog.at_level(logging.INFO), CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{update.get_absolute_url()}?preview=draft")
+    assert response.status_code == 403
+    # Only the site's menu and settings, which every page reads: neither the item nor drafts.
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "drafts_draft" not in read and "pages_update" not in read
+    assert [r.levelname for r in caplog.records if "refused" in r.getMessage()] == ["INFO"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

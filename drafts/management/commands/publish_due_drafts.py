@@ -2,8 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from drafts.models import Draft
-from drafts.publishing import publish
+from drafts import review
+from drafts.models import Draft, DraftEvent
+from drafts.publishing import BaseChanged, publish
 
 
 class Command(BaseCommand):
@@ -18,5 +19,16 @@ class Command(BaseCommand):
                 publish(draft, user, approved_by=user)
             except ValidationError as error:
                 self.stderr.write(f"Draft {draft.pk} not published: {' '.join(error.messages)}")
+                if isinstance(error, BaseChanged) and wait_for_review(draft):
+                    review.notify(None, draft, review.HELD, actor=user)
             else:
                 self.stdout.write(f"Published the draft of {draft.item_repr}.")
+                review.notify(None, draft, DraftEvent.Action.PUBLISHED, actor=user)
+
+
+def wait_for_review(draft):
+    """Back among the drafts waiting for review, unscheduled, unless it changed meanwhile."""
+    scheduled = Draft.objects.filter(pk=draft.pk, state=Draft.State.SCHEDULED)
+    return (
+        scheduled.update(state=Draft.State.SUBMITTED, publish_at=None, updated=timezone.now()) == 1
+    )
