@@ -1,7 +1,7 @@
 """Every item of editors' content has a version in the history from the moment it exists.
 
 An item saved in the admin gets its version there (pages/history.py). An item created
-anywhere else (a management command, the shell, a fixture) gets one when it is first saved;
+anywhere else (a management command, the shell) gets one when it is first saved;
 content written by migrations, or before the history was kept, gets one after each migrate
 (and once, from a data migration, for what existed then). So the first edit of any item can be
 undone.
@@ -98,9 +98,10 @@ def after_migrate(sender, using="default", apps=None, **kwargs):
         record_missing(apps, using)
 
 
-def record_creation(sender, instance, created, using, **kwargs):
-    """An item created outside any revision (the admin has one) gets its first version."""
-    if not created or not is_current(sender) or reversion.is_active():
+def record_creation(sender, instance, created, using, raw=False, **kwargs):
+    """An item created outside any revision (the admin has one) gets its first version; not one
+    loaded as it was stored (loaddata, a restored database), whose versions come with it."""
+    if raw or not created or not is_current(sender) or reversion.is_active():
         return
     # The row as stored: an instance may hold values as they were given ("2024-03-08" for a
     # date), which the database converts but the serializer cannot.
