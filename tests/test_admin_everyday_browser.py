@@ -261,13 +261,13 @@ def test_the_admin_speaks_the_browsers_language_and_the_switch_keeps_a_choice(
         tab.click("input[type=submit]")
         tab.wait_for_url(server.base + "/fr/admin/")
         tab.goto(server.base + "/fr/admin/pages/update/")
-        assert "20 janv. 2027" in tab.text_content("#result_list")
+        assert "20 janvier 2027" in tab.text_content("#result_list")
         reports = look_at(tab, "updates-list-fr", pages_seen)
 
         # The switch: Spanish, for this page and the next visits.
         tab.click(".admin-languages button[value=es]")
         tab.wait_for_url(server.base + "/es/admin/pages/update/")
-        assert "20 ene. 2027" in tab.text_content("#result_list")
+        assert "20 de enero de 2027" in tab.text_content("#result_list")
         assert tab.locator(".admin-language-current").text_content() == "Español"
         tab.goto(server.base + "/admin/pages/page/")
         assert tab.url == server.base + "/es/admin/pages/page/"

@@ -191,7 +191,7 @@ def test_a_typo_in_text_from_the_start_is_fixed_then_undone(
     latest, initial = rows.nth(0).text_content(), rows.nth(1).text_content()
     assert SECONDS.search(latest) and SECONDS.search(initial)
     # Only the English text changed: the other languages' texts are not named.
-    assert "[en]" in latest and "[fr]" not in latest and "[es]" not in latest
+    assert "(English)" in latest and "(French)" not in latest and "(Spanish)" not in latest
     assert "Initial version" in initial
     assert axe_violations(editor) == ""
     pages["history"] = editor.content()
