@@ -15,6 +15,8 @@ import pytest
 from tests.helpers import tags
 from tests.servers import ROOT, Gunicorn, manage, production_env, require_redis
 
+# The project's own packages, as settings.INSTALLED_APPS names them (and genmig itself).
+APPS = ["genmig", "pages", "partners", "drafts", "library"]
 PATHS = ["/", "/background/", "/partners/", "/resources/", "/updates/", "/fr/", "/es/partners/"]
 
 
@@ -23,7 +25,7 @@ def site(request, tmp_path_factory):
     """The site installed in a folder of its own, migrated, its static files collected."""
     folder = tmp_path_factory.mktemp(f"release-{request.param}")
     root = folder / "site"
-    for name in ("genmig", "pages", "partners", "templates", "static", "locale"):
+    for name in (*APPS, "templates", "static", "locale"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(ROOT / "manage.py", root / "manage.py")
     env = production_env(
