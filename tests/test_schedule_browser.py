@@ -120,7 +120,7 @@ def test_an_editor_schedules_an_update_that_appears_at_its_time(editor, visitor)
     assert tab.is_hidden("fieldset.language-en")
     # The list says when it goes live.
     tab.goto(base + "/admin/pages/update/")
-    assert f"Scheduled for {local.day} {local:%b %Y, %H:%M}" in tab.inner_text("#result_list")
+    assert f"Scheduled for {local.day} {local:%B %Y, %H:%M}" in tab.inner_text("#result_list")
 
     places = ["/updates/", "/", "/updates/feed/"]
     for path in places:
