@@ -53,3 +53,30 @@ def erase_review_notices(email, before=None):
 
 def review_notice_addresses():
     return set(ReviewNotice.objects.values_list("email", flat=True).distinct())
+
+
+def comments_by(email, before=None):
+    """The comments a member of staff gave on drafts (submitting, sending back, approving)."""
+    from genmig.staff_data import staff_accounts
+
+    from .models import DraftEvent
+
+    return DraftEvent.objects.filter(user__in=staff_accounts(email, before)).exclude(comment="")
+
+
+def export_draft_comments(email):
+    return [
+        {
+            "time": event.time.isoformat(),
+            "action": event.action,
+            "item": event.draft.item_repr,
+            "comment": event.comment,
+        }
+        for event in comments_by(email).select_related("draft").order_by("time", "pk")
+    ]
+
+
+def erase_draft_comments(email, before=None):
+    """The comments are emptied; the steps themselves (who did what, when) stay with the
+    draft, named by the neutral label the staff account gets."""
+    return comments_by(email, before).update(comment="")

@@ -38,6 +38,8 @@ KIND_LABELS = {
     "sign_in_records": gettext_lazy("Sign-in records"),
     "iom_account": gettext_lazy("Ties to an IOM account"),
     "staff_language": gettext_lazy("Language of the admin, for review emails"),
+    "review_notices": gettext_lazy("Emails about drafts to review"),
+    "draft_comments": gettext_lazy("Comments given on drafts"),
 }
 
 

@@ -147,6 +147,7 @@ EXPORTS = [
     ("iom_account", staff.export_identity),
     ("staff_language", staff.export_staff_language),
     ("review_notices", review_notices.export_review_notices),
+    ("draft_comments", review_notices.export_draft_comments),
 ]
 
 # Sign-in attempts first: they are found by the account's name, which erasing it replaces.
@@ -156,6 +157,7 @@ ERASERS = [
     ("sign_in_records", staff.erase_sign_in_records),
     ("staff_language", staff.erase_staff_language),
     ("review_notices", review_notices.erase_review_notices),
+    ("draft_comments", review_notices.erase_draft_comments),
     ("staff_accounts", staff.erase_staff_accounts),
 ]
 

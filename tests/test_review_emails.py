@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -95,3 +96,24 @@ def test_review_emails_are_exported_erased_and_purged_as_personal_data(
     assert "cite Amina's source" in exported[0]["body"]
     assert personal_data.erase(writer.email)["review_notices"] == 2
     assert not ReviewNotice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_comments_given_on_drafts_are_exported_and_erased_with_the_person(writer, background):
+    from genmig import personal_data
+
+    item = background
+    draft = Draft.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        item_repr=str(item),
+        author=writer,
+        data={},
+    )
+    draft.events.create(action="submitted", user=writer, comment="Amina's figures, 2024.")
+    draft.events.create(action="saved", user=writer)
+    exported = personal_data.export(writer.email)["draft_comments"]
+    assert [e["comment"] for e in exported] == ["Amina's figures, 2024."]
+    assert personal_data.erase(writer.email)["draft_comments"] == 1
+    assert not draft.events.exclude(comment="").exists()
+    assert draft.events.count() == 2  # the steps stay with the draft
